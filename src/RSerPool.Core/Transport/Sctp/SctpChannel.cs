@@ -1,0 +1,461 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using RSerPool.Transport.Interop;
+
+namespace RSerPool.Transport.Sctp;
+
+/// <summary>
+/// <see cref="IMessageChannel"/> over one one-to-one style SCTP association (RFC 6458 §4).
+/// </summary>
+/// <remarks>
+/// The managed <see cref="Socket"/> owns the descriptor and provides the asynchronous wait for
+/// readability (a zero-byte MSG_PEEK receive, which consumes nothing); the message itself is read
+/// with recvmsg(2), because only recvmsg returns the PPID (SCTP_RCVINFO), the end-of-record flag
+/// and notifications. Association events (RFC 6458 §6.1.1 SCTP_ASSOC_CHANGE, §6.1.5 SCTP_SHUTDOWN_EVENT)
+/// arrive in the same queue, so a dead peer fails the pending receive at once instead of after a timeout.
+/// </remarks>
+internal sealed class SctpChannel : IMessageChannel
+{
+    private readonly Socket _socket;
+    private readonly SctpOptions _options;
+    private readonly byte[] _chunk;
+    private TransportException? _failure;
+    private int _disposed;
+
+    private SctpChannel(Socket socket, SctpOptions options, EndPoint remote)
+    {
+        _socket = socket;
+        _options = options;
+        _chunk = new byte[options.ReceiveChunkSize];
+        RemoteEndPoint = remote;
+    }
+
+    /// <inheritdoc />
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <inheritdoc />
+    public bool IsConnected => _failure is null && Volatile.Read(ref _disposed) == 0;
+
+    internal static async ValueTask<SctpChannel> ConnectAsync(IReadOnlyList<IPEndPoint> peers, SctpOptions options, CancellationToken cancellationToken)
+    {
+        bool anyV6 = false;
+        foreach (IPEndPoint p in peers)
+        {
+            anyV6 |= p.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        foreach (IPAddress a in options.LocalAddresses)
+        {
+            anyV6 |= a.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        Socket socket = SctpSocket.Open(anyV6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, options);
+        var channel = new SctpChannel(socket, options, peers[0]);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            if (options.LocalAddresses.Count > 0)
+            {
+                SctpSocket.BindAll(socket, options.LocalAddresses);
+            }
+
+            SctpSocket.StartConnect(socket, peers);
+            await channel.WaitForCommunicationUpAsync(timeout.Token).ConfigureAwait(false);
+            return channel;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw new TransportException(TransportFailure.ConnectTimeout,
+                $"The SCTP association to {Describe(peers)} did not come up within {options.ConnectTimeout.TotalSeconds:0.###} s.", peers[0]);
+        }
+        catch (SocketException e)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw new TransportException(TransportFailure.ConnectFailed, $"Could not connect to {Describe(peers)}: {e.Message}", peers[0], e);
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> message, uint payloadProtocolId, ushort stream, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int errno = TrySend(message.Span, payloadProtocolId, stream);
+            if (errno == 0)
+            {
+                return;
+            }
+
+            if (errno is Libc.EAGAIN or Libc.EINTR)
+            {
+                // The send buffer is full. .NET offers no asynchronous "wait until writable" on a raw
+                // descriptor, and a zero-byte send is an error on SCTP, so back off briefly; this path
+                // is only hit when the peer stops reading.
+                await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            DrainNotifications();
+            ThrowIfUnusable();
+            throw Fail(new TransportException(ClassifySendError(errno), $"Sending to {RemoteEndPoint} failed: {new SocketException(errno).Message}",
+                RemoteEndPoint, new SocketException(errno)));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        var assembler = new MessageAssembler(_options.MaxMessageSize);
+        while (true)
+        {
+            ReceiveStatus status = TryReceive(ref assembler, out ChannelMessage message);
+            switch (status)
+            {
+                case ReceiveStatus.Message:
+                    return message;
+                case ReceiveStatus.Notification:
+                    ThrowIfUnusable();
+                    continue;
+                case ReceiveStatus.WouldBlock:
+                    await WaitReadableAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                case ReceiveStatus.TooLarge:
+                    throw new TransportException(TransportFailure.MessageTooLarge,
+                        $"A message from {RemoteEndPoint} exceeded {_options.MaxMessageSize} bytes and was discarded.", RemoteEndPoint);
+                default:
+                    throw Fail(new TransportException(TransportFailure.Shutdown, $"The association with {RemoteEndPoint} was closed.", RemoteEndPoint));
+            }
+        }
+    }
+
+    /// <summary>Reads back the association's failure-detection settings (for diagnostics and tests).</summary>
+    internal SctpTuning ReadTuning() => SctpSocket.ReadTuning(_socket);
+
+    /// <summary>Closes with an ABORT instead of a graceful SHUTDOWN (SO_LINGER 0), as rsplib does before a failover.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Already gone; closing is all that is left to do.
+        }
+
+        _ = DisposeAsync();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _socket.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WaitForCommunicationUpAsync(CancellationToken cancellationToken)
+    {
+        var assembler = new MessageAssembler(_options.MaxMessageSize);
+        while (true)
+        {
+            ReceiveStatus status = TryReceive(ref assembler, out _, stopAtCommunicationUp: true);
+            if (status == ReceiveStatus.CommunicationUp)
+            {
+                return;
+            }
+
+            if (_failure is { } failure)
+            {
+                throw new TransportException(TransportFailure.ConnectFailed, failure.Message, RemoteEndPoint, failure);
+            }
+
+            if (status == ReceiveStatus.Closed)
+            {
+                throw new TransportException(TransportFailure.ConnectFailed, $"The association with {RemoteEndPoint} closed while connecting.", RemoteEndPoint);
+            }
+
+            await WaitReadableAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WaitReadableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (e.SocketErrorCode != SocketError.NotConnected)
+        {
+            DrainNotifications();
+            ThrowIfUnusable();
+            throw Fail(new TransportException(ClassifySendError(e.NativeErrorCode), $"The association with {RemoteEndPoint} failed: {e.Message}", RemoteEndPoint, e));
+        }
+        catch (SocketException)
+        {
+            // ENOTCONN while the handshake runs on some kernels: poll instead of waiting for readiness.
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint);
+        }
+    }
+
+    private void DrainNotifications()
+    {
+        var assembler = new MessageAssembler(_options.MaxMessageSize);
+        for (int i = 0; i < 16; i++)
+        {
+            if (TryReceive(ref assembler, out _, notificationsOnly: true) != ReceiveStatus.Notification)
+            {
+                return;
+            }
+        }
+    }
+
+    private unsafe ReceiveStatus TryReceive(ref MessageAssembler assembler, out ChannelMessage message,
+        bool stopAtCommunicationUp = false, bool notificationsOnly = false)
+    {
+        message = default;
+        int controlSize = Libc.ControlSpace(SctpConstants.RcvInfoSize);
+        byte* control = stackalloc byte[controlSize];
+        while (true)
+        {
+            fixed (byte* data = _chunk)
+            {
+                var iov = new Libc.IoVector { Base = data, Length = (nuint)_chunk.Length };
+                var header = new Libc.MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlSize };
+                int flags = Libc.MSG_DONTWAIT | (notificationsOnly ? 0x2 /* MSG_PEEK */ : 0);
+                nint n = Libc.RecvMsg(_socket.Handle, &header, flags);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno is Libc.EAGAIN or Libc.EINTR || errno == 107 /* ENOTCONN while connecting */)
+                    {
+                        return ReceiveStatus.WouldBlock;
+                    }
+
+                    if (notificationsOnly)
+                    {
+                        return ReceiveStatus.WouldBlock;
+                    }
+
+                    Fail(new TransportException(ClassifySendError(errno), $"Receiving from {RemoteEndPoint} failed: {new SocketException(errno).Message}",
+                        RemoteEndPoint, new SocketException(errno)));
+                    return ReceiveStatus.Closed;
+                }
+
+                bool isNotification = (header.Flags & SctpConstants.MsgNotification) != 0;
+                if (notificationsOnly)
+                {
+                    if (!isNotification || n == 0)
+                    {
+                        return ReceiveStatus.WouldBlock;
+                    }
+
+                    // Peeked a notification: now consume it for real.
+                    header.Flags = 0;
+                    n = Libc.RecvMsg(_socket.Handle, &header, Libc.MSG_DONTWAIT);
+                    if (n <= 0)
+                    {
+                        return ReceiveStatus.WouldBlock;
+                    }
+                }
+
+                if (n == 0 && !isNotification)
+                {
+                    return ReceiveStatus.Closed;
+                }
+
+                if (isNotification)
+                {
+                    ushort state = HandleNotification(new ReadOnlySpan<byte>(data, (int)n));
+                    if (stopAtCommunicationUp && state == SctpConstants.CommUp)
+                    {
+                        return ReceiveStatus.CommunicationUp;
+                    }
+
+                    return ReceiveStatus.Notification;
+                }
+
+                ReadReceiveInfo(&header, out uint ppid, out ushort stream);
+                bool endOfRecord = (header.Flags & Libc.MSG_EOR) != 0;
+                if (!assembler.Append(new ReadOnlySpan<byte>(data, (int)n), endOfRecord))
+                {
+                    if (endOfRecord)
+                    {
+                        return ReceiveStatus.TooLarge;
+                    }
+
+                    continue;
+                }
+
+                if (!endOfRecord)
+                {
+                    // A message larger than the chunk: keep reading its remaining parts (MSG_EOR marks the last).
+                    continue;
+                }
+
+                message = new ChannelMessage(assembler.Take(), ppid, stream);
+                return ReceiveStatus.Message;
+            }
+        }
+    }
+
+    private static unsafe void ReadReceiveInfo(Libc.MessageHeader* header, out uint ppid, out ushort stream)
+    {
+        ppid = 0;
+        stream = 0;
+        byte* control = (byte*)header->Control;
+        int length = (int)header->ControlLength;
+        int offset = 0;
+        int headerSize = Libc.ControlAlign(sizeof(Libc.ControlMessageHeader));
+        while (offset + headerSize <= length)
+        {
+            var cmsg = (Libc.ControlMessageHeader*)(control + offset);
+            int cmsgLength = (int)cmsg->Length;
+            if (cmsgLength < headerSize || offset + cmsgLength > length)
+            {
+                return;
+            }
+
+            if (cmsg->Level == SctpConstants.SolSctp && cmsg->Type == SctpConstants.CmsgRcvInfo && cmsgLength >= headerSize + SctpConstants.RcvInfoSize)
+            {
+                // struct sctp_rcvinfo: sid@0 ssn@2 flags@4 ppid@8 (network order, copied from the chunk).
+                var info = new ReadOnlySpan<byte>(control + offset + headerSize, SctpConstants.RcvInfoSize);
+                stream = BitConverter.ToUInt16(info);
+                ppid = BinaryPrimitives.ReadUInt32BigEndian(info[8..]);
+                return;
+            }
+
+            offset += Libc.ControlAlign(cmsgLength);
+        }
+    }
+
+    /// <summary>Turns an association event into the channel's failure; returns the SCTP_ASSOC_CHANGE state or ushort.MaxValue.</summary>
+    private ushort HandleNotification(ReadOnlySpan<byte> notification)
+    {
+        if (notification.Length < 8)
+        {
+            return ushort.MaxValue;
+        }
+
+        ushort type = BitConverter.ToUInt16(notification);
+        switch (type)
+        {
+            case SctpConstants.AssocChange when notification.Length >= 12:
+                ushort state = BitConverter.ToUInt16(notification[8..]);
+                ushort error = BitConverter.ToUInt16(notification[10..]);
+                TransportException? failure = state switch
+                {
+                    SctpConstants.CommLost => new TransportException(error == 0 ? TransportFailure.CommunicationLost : TransportFailure.PeerAborted,
+                        $"The association with {RemoteEndPoint} was lost (SCTP_COMM_LOST, error {error}).", RemoteEndPoint),
+                    SctpConstants.ShutdownComplete => new TransportException(TransportFailure.Shutdown,
+                        $"The association with {RemoteEndPoint} was shut down (SCTP_SHUTDOWN_COMP).", RemoteEndPoint),
+                    SctpConstants.CannotStartAssociation => new TransportException(TransportFailure.ConnectFailed,
+                        $"The association with {RemoteEndPoint} could not be started (SCTP_CANT_STR_ASSOC, error {error}).", RemoteEndPoint),
+                    _ => null,
+                };
+                if (failure is not null)
+                {
+                    Fail(failure);
+                }
+
+                return state;
+            case SctpConstants.ShutdownEvent:
+                Fail(new TransportException(TransportFailure.Shutdown, $"The peer {RemoteEndPoint} shut the association down (SCTP_SHUTDOWN_EVENT).", RemoteEndPoint));
+                return ushort.MaxValue;
+            case SctpConstants.SendFailedEvent:
+                Fail(new TransportException(TransportFailure.SendFailed, $"The association with {RemoteEndPoint} could not deliver a message (SCTP_SEND_FAILED_EVENT).", RemoteEndPoint));
+                return ushort.MaxValue;
+            default:
+                return ushort.MaxValue;
+        }
+    }
+
+    private unsafe int TrySend(ReadOnlySpan<byte> message, uint ppid, ushort stream)
+    {
+        int controlSize = Libc.ControlSpace(SctpConstants.SndInfoSize);
+        byte* control = stackalloc byte[controlSize];
+        new Span<byte>(control, controlSize).Clear();
+        var cmsg = (Libc.ControlMessageHeader*)control;
+        cmsg->Length = (nuint)Libc.ControlLength(SctpConstants.SndInfoSize);
+        cmsg->Level = SctpConstants.SolSctp;
+        cmsg->Type = SctpConstants.CmsgSndInfo;
+
+        // struct sctp_sndinfo { u16 sid; u16 flags; u32 ppid; u32 context; assoc_id }: the kernel copies
+        // snd_ppid into the DATA chunk unchanged, so it is written in network order (RFC 6458 §5.3.4).
+        var info = new Span<byte>(control + Libc.ControlAlign(sizeof(Libc.ControlMessageHeader)), SctpConstants.SndInfoSize);
+        BitConverter.TryWriteBytes(info, stream);
+        BinaryPrimitives.WriteUInt32BigEndian(info[4..], ppid);
+
+        fixed (byte* data = message)
+        {
+            var iov = new Libc.IoVector { Base = data, Length = (nuint)message.Length };
+            var header = new Libc.MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlSize };
+            nint n = Libc.SendMsg(_socket.Handle, &header, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+            return n >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+    }
+
+    private static TransportFailure ClassifySendError(int errno) => errno switch
+    {
+        104 => TransportFailure.PeerAborted,          // ECONNRESET
+        32 or 107 => TransportFailure.Shutdown,       // EPIPE, ENOTCONN
+        111 => TransportFailure.ConnectFailed,        // ECONNREFUSED
+        110 => TransportFailure.CommunicationLost,    // ETIMEDOUT
+        _ => TransportFailure.SocketError,
+    };
+
+    private TransportException Fail(TransportException failure)
+    {
+        _failure ??= failure;
+        return _failure;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_failure is { } failure)
+        {
+            throw new TransportException(failure.Failure, failure.Message, failure.Peer, failure.InnerException);
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    }
+
+    private static string Describe(IReadOnlyList<IPEndPoint> peers) => peers.Count == 1 ? peers[0].ToString() : string.Join(", ", peers);
+
+    private enum ReceiveStatus
+    {
+        Message,
+        Notification,
+        CommunicationUp,
+        WouldBlock,
+        TooLarge,
+        Closed,
+    }
+}
