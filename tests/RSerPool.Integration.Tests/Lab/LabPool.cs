@@ -15,27 +15,52 @@ namespace RSerPool.Integration.Lab;
 /// </summary>
 public sealed class LabPool : IDisposable
 {
+    private readonly Dictionary<IPEndPoint, int> _enrpOf = new();
     private readonly string _state = Path.Combine(Path.GetTempPath(), "lab-state-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>The guest's dummy interface address: rsplib PEs refuse to register with loopback only.</summary>
     public static readonly IPAddress PoolAddress = IPAddress.Parse("10.255.255.1");
 
-    /// <summary>Starts an rsplib registrar with its ASAP endpoint on <paramref name="asap"/>.</summary>
-    public void StartRegistrar(string name, IPEndPoint asap, params string[] extra)
+    /// <summary>
+    /// Starts an rsplib registrar with its ASAP endpoint on <paramref name="asap"/> and its ENRP endpoint on
+    /// 127.0.0.1:<paramref name="enrpPort"/> (every registrar in the lab needs its own), peered with <paramref name="peers"/>.
+    /// </summary>
+    public void StartRegistrar(string name, IPEndPoint asap, int enrpPort, IReadOnlyList<int>? peers = null, params string[] extra)
     {
-        var args = new List<string> { "start-registrar", name, "--asap", asap.ToString() };
+        var args = new List<string> { "start-registrar", name, "--asap", asap.ToString(), "--enrp", $"127.0.0.1:{enrpPort}" };
+        foreach (int peer in peers ?? Array.Empty<int>())
+        {
+            args.Add("--peer");
+            args.Add($"127.0.0.1:{peer}");
+        }
+
+        args.AddRange(extra);
+        Run(args.ToArray());
+        _enrpOf[asap] = enrpPort;
+    }
+
+    /// <summary>Starts an rsplib registrar that listens on a random ASAP port, found only through its announces.</summary>
+    public void StartRegistrarWithoutAsapAddress(string name, int enrpPort, params string[] extra)
+    {
+        var args = new List<string> { "start-registrar", name, "--no-asap", "--enrp", $"127.0.0.1:{enrpPort}" };
         args.AddRange(extra);
         Run(args.ToArray());
     }
 
     /// <summary>Starts an rspserver pool element.</summary>
-    public void StartPoolElement(string name, string kind, string poolHandle, uint identifier, IPEndPoint registrar, string? local, params string[] extra)
+    public void StartPoolElement(string name, string kind, string poolHandle, uint identifier, IPEndPoint? registrar, string? local, params string[] extra)
     {
         var args = new List<string>
         {
             "start-pe", name, "--kind", kind, "--pool", poolHandle,
-            "--id", "0x" + identifier.ToString("x8", CultureInfo.InvariantCulture), "--registrar", registrar.ToString(),
+            "--id", "0x" + identifier.ToString("x8", CultureInfo.InvariantCulture),
         };
+        if (registrar is not null)
+        {
+            args.Add("--registrar");
+            args.Add(registrar.ToString());
+        }
+
         if (local is not null)
         {
             args.Add("--local");
@@ -46,9 +71,10 @@ public sealed class LabPool : IDisposable
         Run(args.ToArray());
     }
 
-    /// <summary>Waits until the registrar resolves <paramref name="poolHandle"/> to <paramref name="count"/> elements.</summary>
+    /// <summary>Waits until the handlespace of the registrar started on <paramref name="registrar"/> holds <paramref name="count"/> elements of the pool.</summary>
     public void WaitRegistered(string poolHandle, int count, IPEndPoint registrar)
-        => Run("wait-registered", poolHandle, "--count", count.ToString(CultureInfo.InvariantCulture), "--registrar", registrar.ToString(), "--timeout", "120");
+        => Run("wait-registered", poolHandle, "--count", count.ToString(CultureInfo.InvariantCulture),
+            "--enrp", $"127.0.0.1:{_enrpOf[registrar]}", "--timeout", "120");
 
     /// <summary>Kills a component with SIGKILL, directly from this process (no shell in between, so the kill time is exact).</summary>
     public void Kill(string name)

@@ -25,7 +25,7 @@ public sealed class TransportLabFixture : IDisposable
             return;
         }
 
-        Pool.StartRegistrar("registrar", Registrar);
+        Pool.StartRegistrar("registrar", Registrar, 9863);
         Pool.StartPoolElement("echo", "echo", "EchoPool", 0x0000e001, Registrar, Echo.ToString());
         Pool.StartPoolElement("echo-mh", "echo", "EchoPool", 0x0000e011, Registrar, $"{LabPool.PoolAddress}:{MultiHomedPort},127.0.0.1,::1");
         Pool.StartPoolElement("pingpong", "pingpong", "PingPongPool", 0x0000f001, Registrar, PingPong.ToString());

@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RSerPool.Registrars;
+using RSerPool.Resolution;
+using RSerPool.Selection;
+using RSerPool.Transport;
+using RSerPool.Transport.Sctp;
+
+namespace RSerPool.Client;
+
+/// <summary>
+/// A pool user (RFC 5352 §1.1): finds a home registrar, resolves pool handles (with a cache), selects
+/// pool elements by the pool's policy and reports unreachable ones. Thread-safe; one per set of
+/// registrars is enough for a whole process or runspace.
+/// </summary>
+public sealed class PoolUser : IAsyncDisposable
+{
+    private readonly PoolUserOptions _options;
+    private readonly ILogger _logger;
+    private readonly RegistrarTable _table;
+    private readonly AnnounceListener? _announces;
+    private readonly RegistrarClient _client;
+    private readonly HandleResolver _resolver;
+    private readonly UnreachableReporter _reporter;
+
+    /// <summary>Creates a pool user.</summary>
+    /// <param name="options">Options; null for the defaults (registrars from RSERPOOL_REGISTRARS, the config file or announces).</param>
+    /// <param name="loggerFactory">Where the core logs each network step; null for none.</param>
+    /// <param name="timeProvider">The clock; null for the system clock.</param>
+    /// <param name="channelFactory">How associations are opened; null for kernel SCTP.</param>
+    public PoolUser(PoolUserOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IChannelFactory? channelFactory = null)
+    {
+        _options = options ?? new PoolUserOptions();
+        _options.Validate();
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger("RSerPool.PoolUser");
+        IReadOnlyList<RegistrarAddress> registrars = _options.Registrars.Count > 0 ? _options.Registrars : RegistrarDefaults.Load();
+        _table = new RegistrarTable(registrars, _options.MaxLearnedRegistrars, _options.AnnounceLifetime, time);
+        if (_options.UseAnnounces)
+        {
+            IReadOnlyList<NetworkPrefix> trusted = _options.AnnounceNetworks.Count > 0 ? _options.AnnounceNetworks : NetworkPrefix.LocalNetworks();
+            _announces = new AnnounceListener(_table, trusted, _options.Decoder, loggerFactory.CreateLogger("RSerPool.Announces"));
+            if (_options.AnnounceGroups.Count > 0)
+            {
+                _announces.Start(_options.AnnounceGroups);
+            }
+        }
+
+        var hunter = new RegistrarHunter(_table, channelFactory ?? new SctpChannelFactory(_options.Sctp), _options.ServerHuntTimeout,
+            _options.ServerHuntTimeoutMax, _options.ServerHuntRounds, time, loggerFactory.CreateLogger("RSerPool.ServerHunt"));
+        _client = new RegistrarClient(hunter, _options.RequestTimeout, _options.MaxRequestRetransmits, _options.Decoder, time,
+            loggerFactory.CreateLogger("RSerPool.Registrar"));
+        var cache = new HandleResolutionCache(_options.StaleCacheValue, _options.NegativeCacheLifetime, time);
+        _resolver = new HandleResolver(_client, cache, _options.HandleResolutionItems, time, _logger);
+        _reporter = new UnreachableReporter(_client, cache, _options.UnreachableReportInterval, _options.UnreachableReportsPerSecond, time, _logger);
+    }
+
+    /// <summary>The options in force.</summary>
+    public PoolUserOptions Options => _options;
+
+    /// <summary>The home registrar, when an association to one is up.</summary>
+    public RegistrarAddress? HomeRegistrar => _client.Home;
+
+    /// <summary>The registrars known now, in the order a server hunt would try them.</summary>
+    public IReadOnlyList<RegistrarAddress> KnownRegistrars => _table.Candidates();
+
+    /// <summary>Pool handles with a fresh cache entry (for tab completion).</summary>
+    public IReadOnlyList<PoolHandle> CachedPoolHandles => _resolver.Cache.Handles();
+
+    /// <summary>Resolves a pool handle to its elements, from the cache unless <paramref name="refresh"/>.</summary>
+    /// <param name="poolHandle">The pool.</param>
+    /// <param name="refresh">Ask the registrar even when the cache has a fresh answer.</param>
+    /// <param name="cancellationToken">Cancels the wait (an OperationCanceledException, never a Timeout).</param>
+    /// <exception cref="RSerPoolException">PoolHandleNotFound, RejectedByRegistrar, Timeout, NoRegistrarReachable, TransportUnavailable.</exception>
+    public async Task<PoolResolution> ResolveAsync(PoolHandle poolHandle, bool refresh = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(poolHandle);
+        HandleResolutionCache.Entry entry = await _resolver.ResolveAsync(poolHandle, refresh, NewSelectionState, cancellationToken).ConfigureAwait(false);
+        return entry.Resolution;
+    }
+
+    /// <summary>
+    /// Selects up to <paramref name="count"/> elements of the pool by its policy (or <paramref name="policy"/>),
+    /// skipping <paramref name="excluded"/> identifiers. When the cached answer has no candidate left, the
+    /// registrar is asked once more (the cache may be stale).
+    /// </summary>
+    /// <param name="poolHandle">The pool.</param>
+    /// <param name="count">How many elements.</param>
+    /// <param name="excluded">Identifiers not to select (already tried, known dead).</param>
+    /// <param name="policy">A policy that overrides the pool's; null for the pool's own.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="RSerPoolException">As <see cref="ResolveAsync"/>, and NoPoolElementAvailable.</exception>
+    public async Task<IReadOnlyList<PoolElement>> SelectAsync(PoolHandle poolHandle, int count = 1, IReadOnlySet<uint>? excluded = null,
+        ISelectionPolicy? policy = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(poolHandle);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            HandleResolutionCache.Entry entry = await _resolver.ResolveAsync(poolHandle, refresh: pass > 0, NewSelectionState, cancellationToken).ConfigureAwait(false);
+            ISelectionPolicy selector = policy ?? (ISelectionPolicy)entry.SelectionState!;
+            PoolElement[] candidates = entry.Resolution.Elements as PoolElement[] ?? new List<PoolElement>(entry.Resolution.Elements).ToArray();
+            var chosen = new PoolElement[Math.Min(count, candidates.Length)];
+            int selected = selector.Select(candidates, chosen, new ExclusionSet(excluded));
+            if (selected > 0)
+            {
+                Array.Resize(ref chosen, selected);
+                _logger.LogDebug("Selected {Selected} of '{PoolHandle}' by {Policy}", string.Join<PoolElement>(", ", chosen), poolHandle, selector.Name);
+                return chosen;
+            }
+        }
+
+        throw new RSerPoolException(PoolFailure.NoPoolElementAvailable,
+            $"Pool '{poolHandle}' has no pool element left to select" + (excluded is { Count: > 0 } ? $" ({excluded.Count} excluded)." : "."))
+        {
+            PoolHandle = poolHandle,
+        };
+    }
+
+    /// <summary>Reports an element as unreachable to the home registrar (ASAP_ENDPOINT_UNREACHABLE) and drops it from the cache.</summary>
+    /// <param name="poolHandle">Its pool.</param>
+    /// <param name="identifier">Its identifier.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>True when a report was sent; false when the rate limits suppressed it (it was reported recently).</returns>
+    public Task<bool> ReportUnreachableAsync(PoolHandle poolHandle, uint identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(poolHandle);
+        return _reporter.ReportAsync(poolHandle, identifier, cancellationToken);
+    }
+
+    /// <summary>Feeds one announce datagram as if it arrived by multicast (for tests and diagnostics).</summary>
+    internal bool HandleAnnounce(ReadOnlySpan<byte> datagram, IPEndPoint source) => _announces?.Handle(datagram, source) ?? false;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_announces is not null)
+        {
+            await _announces.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _client.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private object? NewSelectionState(Wire.Parameters.PoolPolicyParameter policy) => SelectionPolicies.Create(policy, Random.Shared);
+}
