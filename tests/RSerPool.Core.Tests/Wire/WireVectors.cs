@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace RSerPool.Tests.Wire;
+
+/// <summary>
+/// Every distinct ASAP message in the rsplib 3.4.4 captures of /work/shared/vectors (extracted from the
+/// pcap files: SCTP DATA chunks with PPID 11 and UDP datagrams to port 3863), plus the derived vectors
+/// of the implementer's brief §10.
+/// </summary>
+internal static class WireVectors
+{
+    public static readonly RealMessage[] Real =
+    [
+        new("asap-dotnet-probe.pcap", 5, "010000380009000c4563686f506f6f6c000a00280000e0010000000000015f9000040010e2f90001000100080affff010008000800000001"),
+        new("asap-echo-basic.pcap", 5, "010000380009000c4563686f506f6f6c000a00280000e0010000000000015f900004001087290001000100080affff010008000800000001"),
+        new("asap-echo-failover.pcap", 5, "010000380009000c4563686f506f6f6c000a00280000e0010000000000015f9000040010b4a10001000100080affff010008000800000001"),
+        new("asap-echo-failover.pcap", 13, "010000380009000c4563686f506f6f6c000a00280000e0020000000000015f9000040010bf9f0001000100080affff010008000800000001"),
+        new("asap-echo-failover.pcap", 235, "010000380009000c4563686f506f6f6c000a00280000e002bb70924a00015f9000040010bf9f0001000100080affff010008000800000001"),
+        new("asap-echo-unreachable.pcap", 9, "010000380009000c4563686f506f6f6c000a00280000e0020000000000015f90000400101b5a0001000100080affff010008000800000001"),
+        new("asap-echo-unreachable.pcap", 10, "010000380009000c4563686f506f6f6c000a00280000e0010000000000015f90000400101b590001000100080affff010008000800000001"),
+        new("asap-echo-unreachable.pcap", 191, "010000380009000c4563686f506f6f6c000a00280000e002c3103eaf00015f90000400101b5a0001000100080affff010008000800000001"),
+        new("asap-echo-unreachable.pcap", 194, "010000380009000c4563686f506f6f6c000a00280000e001c3103eaf00015f90000400101b590001000100080affff010008000800000001"),
+        new("asap-pingpong-cookie.pcap", 9, "0100003c0009001050696e67506f6e67506f6f6c000a00280000a0010000000000015f9000040010c2420001000100080affff010008000800000001"),
+        new("asap-pingpong-cookie.pcap", 11, "0100003c0009001050696e67506f6e67506f6f6c000a00280000a0020000000000015f9000040010b8460001000100080affff010008000800000001"),
+        new("udpencap-lo.pcap", 5, "010000540009000c4563686f506f6f6c000a00440000e0010000000000015f900004002c1b590001000100080affff01000100080a00020f00020014fec0000000000000505400fffe1234560008000800000001"),
+        new("asap-dotnet-probe.pcap", 64, "020000180009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-failover.pcap", 397, "020000180009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-pingpong-cookie.pcap", 296, "0200001c0009001050696e67506f6e67506f6f6c000e00080000a002"),
+        new("asap-pingpong-cookie.pcap", 309, "0200001c0009001050696e67506f6e67506f6f6c000e00080000a001"),
+        new("asap-dotnet-probe.pcap", 7, "030000180009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-failover.pcap", 15, "030000180009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-pingpong-cookie.pcap", 13, "0300001c0009001050696e67506f6e67506f6f6c000e00080000a001"),
+        new("asap-pingpong-cookie.pcap", 15, "0300001c0009001050696e67506f6e67506f6f6c000e00080000a002"),
+        new("asap-dotnet-probe.pcap", 66, "040000180009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-failover.pcap", 399, "040000180009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-pingpong-cookie.pcap", 298, "0400001c0009001050696e67506f6e67506f6f6c000e00080000a002"),
+        new("asap-pingpong-cookie.pcap", 311, "0400001c0009001050696e67506f6e67506f6f6c000e00080000a001"),
+        new("asap-dotnet-probe.pcap", 36, "050000100009000c4563686f506f6f6c"),
+        new("asap-dotnet-probe.pcap", 50, "050000140009000e4e6f53756368506f6f6c0000"),
+        new("asap-echo-basic.pcap", 35, "050000180009000c4563686f506f6f6c803f000800000001"),
+        new("asap-pingpong-cookie.pcap", 46, "0500001c0009001050696e67506f6e67506f6f6c803f000800000001"),
+        new("asap-dotnet-probe.pcap", 38, "060000400009000c4563686f506f6f6c0008000800000001000a00280000e001ef68920100015f9000040010e2f90001000100080affff010008000800000001"),
+        new("asap-dotnet-probe.pcap", 52, "0600001c0009000e4e6f53756368506f6f6c0000000c000800090004"),
+        new("asap-echo-basic.pcap", 37, "060000400009000c4563686f506f6f6c0008000800000001000a00280000e00185511f5300015f900004001087290001000100080affff010008000800000001"),
+        new("asap-echo-failover.pcap", 69, "060000400009000c4563686f506f6f6c0008000800000001000a00280000e001bb70924a00015f9000040010b4a10001000100080affff010008000800000001"),
+        new("asap-echo-failover.pcap", 127, "060000400009000c4563686f506f6f6c0008000800000001000a00280000e002bb70924a00015f9000040010bf9f0001000100080affff010008000800000001"),
+        new("asap-echo-failover.pcap", 344, "060000180009000c4563686f506f6f6c000c000800090004"),
+        new("asap-echo-unreachable.pcap", 61, "060000400009000c4563686f506f6f6c0008000800000001000a00280000e002c3103eaf00015f90000400101b5a0001000100080affff010008000800000001"),
+        new("asap-echo-unreachable.pcap", 96, "060000400009000c4563686f506f6f6c0008000800000001000a00280000e001c3103eaf00015f90000400101b590001000100080affff010008000800000001"),
+        new("asap-pingpong-cookie.pcap", 48, "060000440009001050696e67506f6e67506f6f6c0008000800000001000a00280000a001bb310bb700015f9000040010c2420001000100080affff010008000800000001"),
+        new("asap-pingpong-cookie.pcap", 99, "060000440009001050696e67506f6e67506f6f6c0008000800000001000a00280000a002bb310bb700015f9000040010b8460001000100080affff010008000800000001"),
+        new("asap-dotnet-probe.pcap", 27, "0700001cef6892010009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-basic.pcap", 27, "0700001c85511f530009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-failover.pcap", 27, "0700001cbb70924a0009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-failover.pcap", 31, "0700001cbb70924a0009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-echo-unreachable.pcap", 47, "0700001cc3103eaf0009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-echo-unreachable.pcap", 49, "0700001cc3103eaf0009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-pingpong-cookie.pcap", 65, "07000020bb310bb70009001050696e67506f6e67506f6f6c000e00080000a001"),
+        new("asap-pingpong-cookie.pcap", 67, "07000020bb310bb70009001050696e67506f6e67506f6f6c000e00080000a002"),
+        new("asap-dotnet-probe.pcap", 29, "080000180009000c4563686f506f6f6c000e00080000e001"),
+        new("asap-echo-failover.pcap", 33, "080000180009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-pingpong-cookie.pcap", 69, "0800001c0009001050696e67506f6e67506f6f6c000e00080000a002"),
+        new("asap-pingpong-cookie.pcap", 71, "0800001c0009001050696e67506f6e67506f6f6c000e00080000a001"),
+        new("asap-echo-unreachable.pcap", 92, "090000180009000c4563686f506f6f6c000e00080000e002"),
+        new("asap-dotnet-probe.pcap", 10, "0a000008ef689201"),
+        new("asap-echo-basic.pcap", 10, "0a00000885511f53"),
+        new("asap-echo-failover.pcap", 22, "0a000008bb70924a"),
+        new("asap-echo-unreachable.pcap", 26, "0a000008c3103eaf"),
+        new("asap-pingpong-cookie.pcap", 18, "0a000008bb310bb7"),
+        new("asap-pingpong-cookie.pcap", 58, "0b000018000d00143c50502d5444313e0000000000000002"),
+        new("asap-pingpong-cookie.pcap", 76, "0b000018000d00143c50502d5444313e0000000000000003"),
+        new("asap-pingpong-cookie.pcap", 84, "0b000018000d00143c50502d5444313e0000000000000004"),
+        new("asap-pingpong-cookie.pcap", 92, "0b000018000d00143c50502d5444313e0000000000000005"),
+        new("asap-pingpong-cookie.pcap", 117, "0b000018000d00143c50502d5444313e0000000000000006"),
+        new("asap-pingpong-cookie.pcap", 126, "0b000018000d00143c50502d5444313e0000000000000007"),
+        new("asap-pingpong-cookie.pcap", 140, "0b000018000d00143c50502d5444313e0000000000000008"),
+        new("asap-pingpong-cookie.pcap", 144, "0b000018000d00143c50502d5444313e0000000000000009"),
+        new("asap-pingpong-cookie.pcap", 164, "0b000018000d00143c50502d5444313e000000000000000a"),
+        new("asap-pingpong-cookie.pcap", 170, "0b000018000d00143c50502d5444313e000000000000000b"),
+        new("asap-pingpong-cookie.pcap", 178, "0b000018000d00143c50502d5444313e000000000000000c"),
+        new("asap-pingpong-cookie.pcap", 190, "0b000018000d00143c50502d5444313e000000000000000d"),
+        new("asap-pingpong-cookie.pcap", 210, "0b000018000d00143c50502d5444313e000000000000000e"),
+        new("asap-pingpong-cookie.pcap", 217, "0b000018000d00143c50502d5444313e000000000000000f"),
+        new("asap-pingpong-cookie.pcap", 223, "0b000018000d00143c50502d5444313e0000000000000010"),
+        new("asap-pingpong-cookie.pcap", 228, "0b000018000d00143c50502d5444313e0000000000000011"),
+        new("asap-pingpong-cookie.pcap", 255, "0b000018000d00143c50502d5444313e0000000000000012"),
+        new("asap-pingpong-cookie.pcap", 263, "0b000018000d00143c50502d5444313e0000000000000013"),
+        new("asap-pingpong-cookie.pcap", 269, "0b000018000d00143c50502d5444313e0000000000000014"),
+        new("asap-pingpong-cookie.pcap", 273, "0b000018000d00143c50502d5444313e0000000000000015"),
+        new("asap-pingpong-cookie.pcap", 105, "0c000018000d00143c50502d5444313e0000000000000005"),
+        new("asap-pingpong-cookie.pcap", 157, "0c000018000d00143c50502d5444313e0000000000000009"),
+        new("asap-pingpong-cookie.pcap", 203, "0c000018000d00143c50502d5444313e000000000000000d"),
+        new("asap-pingpong-cookie.pcap", 241, "0c000018000d00143c50502d5444313e0000000000000011"),
+        new("asap-pingpong-cookie.pcap", 286, "0c000018000d00143c50502d5444313e0000000000000015"),    ];
+
+    /// <summary>Brief §10: HANDLE_RESOLUTION "EchoPool" with rsplib's option items=1.</summary>
+    public const string HandleResolutionEchoPoolItems1 = "05000018" + "0009000c4563686f506f6f6c" + "803f000800000001";
+
+    /// <summary>Brief §10: HANDLE_RESOLUTION "EchoPool" without option.</summary>
+    public const string HandleResolutionEchoPool = "05000010" + "0009000c4563686f506f6f6c";
+
+    /// <summary>Brief §10: ENDPOINT_UNREACHABLE "EchoPool", PE 0x12345678.</summary>
+    public const string EndpointUnreachableEchoPool = "09000018" + "0009000c4563686f506f6f6c" + "000e000812345678";
+
+    /// <summary>Brief §10: Pool Handle "Pool1" (length 9, 3 padding bytes not counted).</summary>
+    public const string PoolHandlePool1 = "00090009" + "506f6f6c31" + "000000";
+
+    /// <summary>Brief §10: Round Robin policy.</summary>
+    public const string RoundRobinPolicy = "0008000800000001";
+
+    /// <summary>Brief §10: Least Used with 50 % load.</summary>
+    public const string LeastUsedHalfLoad = "0008000c400000017fffffff";
+
+    public static IEnumerable<object[]> RealCases() => Real.Select(m => new object[] { m });
+
+    public static RealMessage Find(string file, int frame) => Real.Single(m => m.File == file && m.Frame == frame);
+}
