@@ -54,7 +54,7 @@ $ResultsDir = Join-Path $OutDir 'test-results'
 
 function Invoke-Build {
     Write-Step "dotnet build ($Configuration)"
-    Invoke-Native dotnet build (Join-Path $Root 'RSerPool.PowerShell.sln') -c $Configuration -nologo -v:minimal
+    Invoke-Native dotnet build (Join-Path $Root 'RSerPool.PowerShell.sln') -c $Configuration -nologo --verbosity minimal
     Publish-Module -Root $Root -Configuration $Configuration -Destination $ModuleOut
 }
 

@@ -8,9 +8,9 @@ function Write-Step([string] $Message) {
 
 function Invoke-Native {
     # Runs a native command and throws on a non-zero exit code (PowerShell does not by default).
-    param([Parameter(Mandatory, Position = 0)] [string] $Command,
-          [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    & $Command @Arguments
+    # A plain function on purpose: an advanced one would bind an argument like -v to -Verbose.
+    $Command, $Arguments = $args
+    & $Command @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) {
         throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE"
     }
@@ -61,7 +61,7 @@ function Invoke-XunitSuite {
     $arguments = @('test', $Project, '-c', $Configuration, '--no-build', '--nologo',
         '--logger', "trx;LogFileName=$Name.trx", '--logger', 'console;verbosity=normal', '--results-directory', $ResultsDir)
     if ($Filter) { $arguments += @('--filter', $Filter) }
-    & dotnet @arguments
+    & dotnet @arguments | Out-Host
     $result = Read-TrxCounts -TrxPath $trx -Name $Name
     if ($LASTEXITCODE -ne 0 -and $result.Failed -eq 0) {
         $result.Failed = 1
@@ -71,7 +71,7 @@ function Invoke-XunitSuite {
 }
 
 function Get-PesterModulePath([string] $Root) {
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools.proj') --nologo -v:quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/tools.proj') --nologo --verbosity quiet
     $line = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $path = Join-Path $line.Trim() 'pester/6.2.0/tools/Pester.psd1'
     if (-not (Test-Path $path)) { throw "Pester was not restored to $path" }
@@ -88,7 +88,7 @@ function Invoke-PesterSuite {
     if (Test-Path $json) { Remove-Item $json }
     $runner = Join-Path $PSScriptRoot 'Invoke-PesterRun.ps1'
     & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $runner -PesterPath $pester -TestPath $Path `
-        -ResultPath $json -Tag ($Tag -join ',') -ExcludeTag ($ExcludeTag -join ',')
+        -ResultPath $json -Tag ($Tag -join ',') -ExcludeTag ($ExcludeTag -join ',') | Out-Host
     if (-not (Test-Path $json)) {
         return New-SuiteResult -Name $Name -Failed 1 -Error "Pester wrote no results (exit $LASTEXITCODE)"
     }

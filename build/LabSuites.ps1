@@ -1,11 +1,11 @@
-# The lab suites: xunit integration tests (and Pester tests tagged 'Lab', once there are any), run
-# where kernel SCTP and Debian's rsplib are available: natively, or in the qemu micro-VM of tests/lab.
-# Everything is built on the host; the lab starts one test host (.NET is ~20x slower under TCG).
+# The lab suites: xunit integration tests and Pester tests tagged 'Lab', run where kernel SCTP and
+# Debian's rsplib are available: natively, or in the qemu micro-VM of tests/lab. Everything is built
+# on the host; the lab starts one test host and one pwsh (.NET is ~20x slower under TCG).
 function Invoke-LabSuites {
     param([string] $Root, [string] $Configuration, [string] $ModuleDir, [string] $Filter)
     $lab = Join-Path $Root 'tests/lab'
     Write-Step 'lab: setup (Debian packages, kernel, initramfs; cached after the first run)'
-    & bash (Join-Path $lab 'setup.sh')
+    & bash (Join-Path $lab 'setup.sh') | Out-Host
     if ($LASTEXITCODE -ne 0) {
         return New-SuiteResult -Name 'lab' -Failed 1 -Error "tests/lab/setup.sh failed with exit code $LASTEXITCODE"
     }
@@ -13,15 +13,20 @@ function Invoke-LabSuites {
     $runs = Join-Path $lab '.runs'
     $before = @(if (Test-Path $runs) { Get-ChildItem -Directory $runs | ForEach-Object FullName })
     Write-Step 'lab: integration tests'
-    $env:RSERPOOL_LAB = '1'
-    $env:RSERPOOL_CONFIGURATION = $Configuration
-    $env:RSERPOOL_FILTER = $Filter
+    $variables = @{
+        RSERPOOL_LAB           = '1'
+        RSERPOOL_CONFIGURATION = $Configuration
+        RSERPOOL_FILTER        = $Filter
+        RSERPOOL_PWSH          = Join-Path $PSHOME 'pwsh'
+        RSERPOOL_PESTER        = Get-PesterModulePath -Root $Root
+    }
+    foreach ($v in $variables.GetEnumerator()) { Set-Item "Env:$($v.Key)" $v.Value }
     try {
-        & bash (Join-Path $lab 'run.sh') --timeout 2400 -- bash (Join-Path $Root 'build/lab-suites.sh')
+        & bash (Join-Path $lab 'run.sh') --timeout 2700 -- bash (Join-Path $Root 'build/lab-suites.sh') | Out-Host
         $rc = $LASTEXITCODE
     }
     finally {
-        Remove-Item Env:RSERPOOL_LAB, Env:RSERPOOL_CONFIGURATION, Env:RSERPOOL_FILTER -ErrorAction SilentlyContinue
+        foreach ($v in $variables.Keys) { Remove-Item "Env:$v" -ErrorAction SilentlyContinue }
     }
 
     $run = Get-ChildItem -Directory $runs -ErrorAction SilentlyContinue |
@@ -30,11 +35,25 @@ function Invoke-LabSuites {
         return New-SuiteResult -Name 'lab' -Failed 1 -Error "the lab did not start (run.sh exit code $rc)"
     }
 
-    $result = Read-TrxCounts -TrxPath (Join-Path $run.FullName 'out/integration.trx') -Name 'integration'
-    if ($rc -ne 0 -and $result.Failed -eq 0) {
-        $reason = if (Test-Path (Join-Path $run.FullName 'failure')) { Get-Content -Raw (Join-Path $run.FullName 'failure') } else { "exit code $rc" }
-        $result.Failed = 1
-        $result.Error = "lab run failed: $($reason.Trim()) (see $($run.FullName))"
+    $out = Join-Path $run.FullName 'out'
+    $results = @(Read-TrxCounts -TrxPath (Join-Path $out 'integration.trx') -Name 'integration')
+    $pesterJson = Join-Path $out 'pester-lab.json'
+    $labPester = @(Get-ChildItem (Join-Path $Root 'tests/pester') -Filter 'Lab*.Tests.ps1' -ErrorAction SilentlyContinue)
+    if ($labPester.Count -gt 0 -and -not $Filter) {
+        $results += if (Test-Path $pesterJson) {
+            $r = Get-Content -Raw $pesterJson | ConvertFrom-Json
+            New-SuiteResult -Name 'pester-lab' -Passed $r.Passed -Failed $r.Failed -Skipped $r.Skipped
+        }
+        else {
+            New-SuiteResult -Name 'pester-lab' -Failed 1 -Error 'the lab Pester run wrote no results'
+        }
     }
-    $result
+
+    $failedCounted = ($results | Measure-Object -Property Failed -Sum).Sum
+    if ($rc -ne 0 -and $failedCounted -eq 0) {
+        $reason = if (Test-Path (Join-Path $run.FullName 'failure')) { (Get-Content -Raw (Join-Path $run.FullName 'failure')).Trim() } else { "exit code $rc" }
+        $results[0].Failed = 1
+        $results[0].Error = "lab run failed: $reason (see $($run.FullName))"
+    }
+    $results
 }

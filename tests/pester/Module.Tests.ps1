@@ -32,13 +32,20 @@ Describe 'RSerPoolPU module' {
         Join-Path $script:ModuleDir 'System.Management.Automation.dll' | Should -Not -Exist
     }
 
-    It 'loads the codec inside pwsh without assembly conflicts' {
+    It 'runs the core inside pwsh without assembly conflicts (codec and logging)' {
         Import-Module $script:Manifest -Force -ErrorAction Stop
-        $bytes = [byte[]](0x05, 0x00, 0x00, 0x10, 0x00, 0x09, 0x00, 0x0c) + [Text.Encoding]::ASCII.GetBytes('EchoPool')
-        $asm = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'RSerPool.Core' }
-        $asm | Should -Not -BeNullOrEmpty
-        $codec = $asm.GetType('RSerPool.Wire.AsapCodec', $true)
-        $codec | Should -Not -BeNullOrEmpty
-        $bytes.Length | Should -Be 16
+        # ASAP_HANDLE_RESOLUTION for "EchoPool" with rsplib's option Items=1 (brief §10).
+        $hex = '050000180009000C' + [Convert]::ToHexString([Text.Encoding]::ASCII.GetBytes('EchoPool')) + '803F000800000001'
+        $message = $null
+        $decodeError = [RSerPool.Wire.DecodeError]::new([RSerPool.Wire.DecodeErrorReason]::Truncated, 0, $null, $null)
+        [RSerPool.Wire.AsapCodec]::TryDecode([Convert]::FromHexString($hex), [ref] $message, [ref] $decodeError) | Should -BeTrue
+        $message.GetType().Name | Should -Be 'HandleResolution'
+        $message.PoolHandle.ToString() | Should -Be 'EchoPool'
+        $message.Option.Items | Should -Be 1
+        [Convert]::ToHexString([RSerPool.Wire.AsapCodec]::Encode($message)) | Should -Be $hex
+        # Microsoft.Extensions.Logging must load beside pwsh's own assemblies (toolchain.md: <= 10.0.14).
+        $factory = [Microsoft.Extensions.Logging.LoggerFactory]::new()
+        $factory.CreateLogger('probe') | Should -Not -BeNullOrEmpty
+        $factory.Dispose()
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RSerPool.Registrars;
 using RSerPool.Resolution;
 using RSerPool.Selection;
+using RSerPool.Sessions;
 using RSerPool.Transport;
 using RSerPool.Transport.Sctp;
 
@@ -18,7 +19,7 @@ namespace RSerPool.Client;
 /// pool elements by the pool's policy and reports unreachable ones. Thread-safe; one per set of
 /// registrars is enough for a whole process or runspace.
 /// </summary>
-public sealed class PoolUser : IAsyncDisposable
+public sealed class PoolUser : IAsyncDisposable, ISessionHost
 {
     private readonly PoolUserOptions _options;
     private readonly ILogger _logger;
@@ -27,6 +28,8 @@ public sealed class PoolUser : IAsyncDisposable
     private readonly RegistrarClient _client;
     private readonly HandleResolver _resolver;
     private readonly UnreachableReporter _reporter;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly Func<SessionOptions, IElementConnector> _connectors;
 
     /// <summary>Creates a pool user.</summary>
     /// <param name="options">Options; null for the defaults (registrars from RSERPOOL_REGISTRARS, the config file or announces).</param>
@@ -34,12 +37,21 @@ public sealed class PoolUser : IAsyncDisposable
     /// <param name="timeProvider">The clock; null for the system clock.</param>
     /// <param name="channelFactory">How associations are opened; null for kernel SCTP.</param>
     public PoolUser(PoolUserOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IChannelFactory? channelFactory = null)
+        : this(options, loggerFactory, timeProvider, channelFactory, null)
+    {
+    }
+
+    /// <summary>Creates a pool user with a custom way of reaching pool elements (tests use in-memory elements).</summary>
+    internal PoolUser(PoolUserOptions? options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, IChannelFactory? channelFactory,
+        Func<SessionOptions, IElementConnector>? elementConnectors)
     {
         _options = options ?? new PoolUserOptions();
         _options.Validate();
         TimeProvider time = timeProvider ?? TimeProvider.System;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("RSerPool.PoolUser");
+        _loggerFactory = loggerFactory;
+        _connectors = elementConnectors ?? (o => new Transport.Ip.ElementConnector(o.Sctp));
         IReadOnlyList<RegistrarAddress> registrars = _options.Registrars.Count > 0 ? _options.Registrars : RegistrarDefaults.Load();
         _table = new RegistrarTable(registrars, _options.MaxLearnedRegistrars, _options.AnnounceLifetime, time);
         if (_options.UseAnnounces)
@@ -133,6 +145,41 @@ public sealed class PoolUser : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(poolHandle);
         return _reporter.ReportAsync(poolHandle, identifier, cancellationToken);
     }
+
+    /// <summary>
+    /// Opens a session with a pool: selects an element by the pool's policy and connects, trying the next
+    /// candidate (and reporting the dead one) when a connect fails; or connects to <paramref name="element"/> first.
+    /// </summary>
+    /// <param name="poolHandle">The pool.</param>
+    /// <param name="options">Session options; null for the defaults.</param>
+    /// <param name="element">A given element to connect first (it must belong to the pool); null to select.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <exception cref="RSerPoolException">PoolHandleNotFound, NoPoolElementAvailable, PoolElementUnreachable, TransportUnavailable, ...</exception>
+    public async Task<PoolSession> ConnectAsync(PoolHandle poolHandle, SessionOptions? options = null, PoolElement? element = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(poolHandle);
+        options ??= SessionOptions.Default;
+        options.Validate();
+        var session = new PoolSession(poolHandle, this, _connectors(options), options, _loggerFactory.CreateLogger("RSerPool.Session"));
+        try
+        {
+            await session.OpenAsync(element, cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    Task<IReadOnlyList<PoolElement>> ISessionHost.SelectAsync(PoolHandle poolHandle, IReadOnlySet<uint> excluded, CancellationToken cancellationToken)
+        => SelectAsync(poolHandle, 1, excluded, null, cancellationToken);
+
+    /// <inheritdoc />
+    Task ISessionHost.ReportUnreachableAsync(PoolElement element, CancellationToken cancellationToken)
+        => ReportUnreachableAsync(element.PoolHandle, element.Identifier, cancellationToken);
 
     /// <summary>Feeds one announce datagram as if it arrived by multicast (for tests and diagnostics).</summary>
     internal bool HandleAnnounce(ReadOnlySpan<byte> datagram, IPEndPoint source) => _announces?.Handle(datagram, source) ?? false;

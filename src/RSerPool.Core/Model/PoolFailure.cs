@@ -26,4 +26,13 @@ public enum PoolFailure
 
     /// <summary>This system has no SCTP (kernel module missing, or not Linux).</summary>
     TransportUnavailable,
+
+    /// <summary>The application's failover callback failed on the new pool element; the session stays usable.</summary>
+    FailoverCallbackFailed,
+
+    /// <summary>The session is being used by another call at the same time.</summary>
+    SessionBusy,
+
+    /// <summary>The session was closed.</summary>
+    SessionClosed,
 }

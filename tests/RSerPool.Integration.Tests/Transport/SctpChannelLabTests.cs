@@ -8,6 +8,8 @@ using System.Threading.Tasks;
 using RSerPool.Integration.Lab;
 using RSerPool.Transport;
 using RSerPool.Transport.Sctp;
+using RSerPool.Wire;
+using RSerPool.Wire.Messages;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -42,12 +44,11 @@ public sealed class SctpChannelLabTests
         ChannelMessage reply = await channel.ReceiveAsync(cts.Token);
 
         Assert.Equal(AsapPpid, reply.PayloadProtocolId);
-        byte[] data = reply.Data.ToArray();
-        Assert.Equal(0x06, data[0]); // ASAP_HANDLE_RESOLUTION_RESPONSE
-        int length = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(2));
-        Assert.InRange(length, 16, data.Length);
-        Assert.True(Contains(data, Convert.FromHexString("000E0008")) || Contains(data, Convert.FromHexString("0000E001")),
-            "the response lists pool element $0000e001");
+        Assert.True(AsapCodec.TryDecode(reply.Data.Span, out AsapMessage? message, out DecodeError error), error.ToString());
+        var response = Assert.IsType<HandleResolutionResponse>(message);
+        Assert.Equal("EchoPool", response.PoolHandle.ToString());
+        Assert.False(response.IsNegative);
+        Assert.Contains(response.Elements, e => e.PoolElementId == 0x0000e001);
     }
 
     [LabFact]
@@ -114,7 +115,8 @@ public sealed class SctpChannelLabTests
                 ChannelMessage m = await channel.ReceiveAsync(cts.Token);
                 if (m.PayloadProtocolId == AsapPpid)
                 {
-                    Assert.Equal(0x0b, m.Data.Span[0]); // ASAP_COOKIE (RFC 5352 §2.2.11)
+                    Assert.True(AsapCodec.TryDecode(m.Data.Span, out AsapMessage? control, out DecodeError error), error.ToString());
+                    Assert.NotEmpty(Assert.IsType<AsapCookie>(control).Cookie.Value.ToArray());
                     sawCookie = true;
                     continue;
                 }
@@ -232,5 +234,4 @@ public sealed class SctpChannelLabTests
     private static async Task<IMessageChannel> ConnectAsync(IPEndPoint peer, SctpOptions? options = null)
         => await new SctpChannelFactory(options).ConnectAsync(new[] { peer }, CancellationToken.None);
 
-    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }

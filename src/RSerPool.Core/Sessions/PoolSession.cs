@@ -1,0 +1,517 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using RSerPool.Transport;
+using RSerPool.Wire;
+using RSerPool.Wire.Messages;
+
+namespace RSerPool.Sessions;
+
+/// <summary>
+/// A user's session with a pool (RFC 5351 §2.5, RFC 5352 §3.8): it holds the current pool element, the
+/// latest ASAP cookie, the business card's failover order and the failover count, and fails over by
+/// itself when its element dies: the dead element is reported, another one is selected and connected,
+/// the cookie echoed, the application's failover callback run, and the request in flight resent when
+/// that is safe.
+/// </summary>
+/// <remarks>
+/// ASAP control messages share the data association on PPID 11 (RFC 5352 §3.8, brief §8.6); the session
+/// consumes them (cookies, business cards, errors) and hands only user data to the caller. One caller
+/// at a time: a second concurrent call fails with <see cref="PoolFailure.SessionBusy"/> rather than
+/// interleaving requests and answers (except calls made from the failover callback, which run inside
+/// the call that failed over).
+/// </remarks>
+public sealed class PoolSession : IAsyncDisposable
+{
+    internal const uint AsapPpid = 11;
+    private static readonly AsyncLocal<PoolSession?> s_inCallback = new();
+
+    private readonly ISessionHost _host;
+    private readonly IElementConnector _connector;
+    private readonly SessionOptions _options;
+    private readonly ILogger _logger;
+    private IMessageChannel? _channel;
+    private IReadOnlyList<PoolElement> _businessCard = Array.Empty<PoolElement>();
+    private int _busy;
+
+    internal PoolSession(PoolHandle poolHandle, ISessionHost host, IElementConnector connector, SessionOptions options, ILogger logger)
+    {
+        PoolHandle = poolHandle;
+        _host = host;
+        _connector = connector;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The pool this session talks to.</summary>
+    public PoolHandle PoolHandle { get; }
+
+    /// <summary>The element currently serving the session.</summary>
+    public PoolElement? CurrentElement { get; private set; }
+
+    /// <summary>Where the session stands.</summary>
+    public SessionState State { get; private set; } = SessionState.Connecting;
+
+    /// <summary>How many times the session moved to another element.</summary>
+    public int FailoverCount { get; private set; }
+
+    /// <summary>The latest ASAP cookie from the element (RFC 5352 §3.8: only the latest is kept), or null.</summary>
+    public ReadOnlyMemory<byte>? Cookie { get; private set; }
+
+    /// <summary>Whether a cookie is held (what rsp_has_cookie tells).</summary>
+    public bool HasCookie => Cookie is not null;
+
+    /// <summary>The preferred failover order from the element's last business card (RFC 5352 §3.9), possibly empty.</summary>
+    public IReadOnlyList<PoolElement> BusinessCard => _businessCard;
+
+    /// <summary>The last failure the session saw (also ones it recovered from).</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>When the current element was connected.</summary>
+    public DateTimeOffset? ConnectedAt { get; private set; }
+
+    /// <summary>Sends one user message without waiting for an answer; fails over first if the element is gone.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <param name="payloadProtocolId">The PPID; never 11.</param>
+    /// <param name="stream">The SCTP stream.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task SendAsync(ReadOnlyMemory<byte> data, uint payloadProtocolId = 0, ushort stream = 0, CancellationToken cancellationToken = default)
+    {
+        CheckPpid(payloadProtocolId);
+        using CallScope scope = Enter();
+        for (int attempt = 0; ; attempt++)
+        {
+            IMessageChannel channel = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await channel.SendAsync(data, payloadProtocolId, stream, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TransportException e) when (_options.AllowFailover && attempt < _options.MaxConnectAttempts)
+            {
+                // A send that failed did not deliver the message, so sending it again elsewhere is safe.
+                await FailoverAsync(e, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Receives the next user message (control messages are handled on the way).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<SessionMessage> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        using CallScope scope = Enter();
+        IMessageChannel channel = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReceiveUserMessageAsync(channel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException e) when (_options.AllowFailover)
+        {
+            await FailoverAsync(e, cancellationToken).ConfigureAwait(false);
+            throw Wrap(e, mayHaveBeenSent: false, "The pool element failed while the session was waiting for a message; the session has failed over.");
+        }
+    }
+
+    /// <summary>
+    /// Sends a request and waits for its answer. When the element fails, the session fails over; the
+    /// request is sent again when it never left, when <see cref="RequestOptions.Idempotent"/> says it may
+    /// run twice, or when a cookie lets the new element resume; otherwise the caller gets
+    /// <see cref="PoolFailure.PoolElementUnreachable"/> with <see cref="RSerPoolException.RequestMayHaveBeenSent"/> set.
+    /// </summary>
+    /// <param name="request">The request bytes.</param>
+    /// <param name="options">PPID, idempotence, how the answer ends, timeout.</param>
+    /// <param name="cancellationToken">Cancels the call (an OperationCanceledException, never a Timeout).</param>
+    public async Task<SessionReply> RequestAsync(ReadOnlyMemory<byte> request, RequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= RequestOptions.Default;
+        CheckPpid(options.PayloadProtocolId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ResponseCount);
+        using CallScope scope = Enter();
+        bool failedOver = false;
+        for (int attempt = 1; ; attempt++)
+        {
+            IMessageChannel channel = await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            PoolElement element = CurrentElement!;
+            bool sent = false;
+            Exception failure;
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                await channel.SendAsync(request, options.PayloadProtocolId, options.Stream, cancellationToken).ConfigureAwait(false);
+                sent = true;
+                IReadOnlyList<SessionMessage> answer = await ReceiveAnswerAsync(channel, options, cancellationToken).ConfigureAwait(false);
+                return new SessionReply(answer, element, clock.Elapsed, failedOver, attempt);
+            }
+            catch (TransportException e) when (e.Failure != TransportFailure.MessageTooLarge)
+            {
+                failure = e;
+            }
+            catch (TimeoutException e)
+            {
+                failure = e;
+            }
+
+            LastError = failure;
+            if (!_options.AllowFailover || attempt > _options.MaxConnectAttempts)
+            {
+                throw Wrap(failure, sent, $"The request to pool element {element.IdentifierText} failed and the session may not fail over.");
+            }
+
+            bool cookieCovers = HasCookie;
+            await FailoverAsync(failure, cancellationToken).ConfigureAwait(false);
+            failedOver = true;
+            if (sent && !options.Idempotent && !cookieCovers)
+            {
+                throw Wrap(failure, mayHaveBeenSent: true,
+                    $"Pool element {element.IdentifierText} failed after the request was sent, so it may have been delivered; the session failed over to " +
+                    $"{CurrentElement?.IdentifierText} but did not resend it (mark the request idempotent to allow that).");
+            }
+
+            _logger.LogInformation("Resending the request to {Element} after the failover", CurrentElement);
+        }
+    }
+
+    /// <summary>Closes the session (a graceful SCTP shutdown of the current association).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        State = SessionState.Closed;
+        IMessageChannel? channel = Interlocked.Exchange(ref _channel, null);
+        if (channel is not null)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Connects the first element (PoolUser.ConnectAsync calls this once).</summary>
+    internal async Task OpenAsync(PoolElement? pinned, CancellationToken cancellationToken)
+    {
+        using CallScope scope = Enter();
+        await ConnectSomeElementAsync(pinned, new HashSet<uint>(), isFailover: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IMessageChannel> EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (State == SessionState.Closed)
+        {
+            throw new RSerPoolException(PoolFailure.SessionClosed, "The session is closed.") { PoolHandle = PoolHandle };
+        }
+
+        if (_channel is { IsConnected: true } channel)
+        {
+            return channel;
+        }
+
+        if (!_options.AllowFailover && CurrentElement is not null)
+        {
+            throw new RSerPoolException(PoolFailure.PoolElementUnreachable, $"The association with {CurrentElement.IdentifierText} is gone and failover is off.") { PoolHandle = PoolHandle };
+        }
+
+        await FailoverAsync(LastError ?? new TransportException(TransportFailure.Shutdown, "The association is gone."), cancellationToken).ConfigureAwait(false);
+        return _channel!;
+    }
+
+    private async Task FailoverAsync(Exception cause, CancellationToken cancellationToken)
+    {
+        PoolElement? failed = CurrentElement;
+        FailureVerdict verdict = FailoverClassifier.Classify(cause);
+        _logger.LogInformation("Pool element {Element} failed ({Cause}); failing over", failed, cause.Message);
+        State = SessionState.FailingOver;
+        LastError = cause;
+        IMessageChannel? old = Interlocked.Exchange(ref _channel, null);
+        if (old is not null)
+        {
+            // rsplib aborts the old association before failing over (rsp_forcefailover).
+            if (old is Transport.Sctp.SctpChannel sctp)
+            {
+                sctp.Abort();
+            }
+            else
+            {
+                await old.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        var excluded = new HashSet<uint>();
+        if (failed is not null)
+        {
+            if (verdict.ReportNow)
+            {
+                excluded.Add(failed.Identifier);
+                await ReportAsync(failed, cancellationToken).ConfigureAwait(false);
+            }
+            else if (verdict.ProbeBeforeReport)
+            {
+                _ = ProbeAndReportAsync(failed);
+            }
+        }
+
+        await ConnectSomeElementAsync(null, excluded, isFailover: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ConnectSomeElementAsync(PoolElement? pinned, HashSet<uint> excluded, bool isFailover, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_options.FailoverTimeout);
+        Exception? last = null;
+        try
+        {
+            for (int attempt = 0; attempt < _options.MaxConnectAttempts; attempt++)
+            {
+                PoolElement next = pinned ?? await PickNextAsync(excluded, limit.Token).ConfigureAwait(false);
+                pinned = null;
+                try
+                {
+                    IMessageChannel channel = await _connector.ConnectAsync(next, limit.Token).ConfigureAwait(false);
+                    await OnConnectedAsync(channel, next, isFailover, limit.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (TransportException e)
+                {
+                    last = e;
+                    LastError = e;
+                    excluded.Add(next.Identifier);
+                    _logger.LogInformation("Could not connect to pool element {Element}: {Reason}", next, e.Message);
+                    if (e.Failure == TransportFailure.SctpUnavailable)
+                    {
+                        throw new RSerPoolException(PoolFailure.TransportUnavailable, e.Message, e) { PoolHandle = PoolHandle };
+                    }
+
+                    await ReportAsync(next, limit.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            last = new TimeoutException($"No pool element could be connected within {_options.FailoverTimeout.TotalSeconds:0.#} s.");
+        }
+        catch (RSerPoolException e) when (e.Failure is PoolFailure.NoPoolElementAvailable or PoolFailure.PoolHandleNotFound)
+        {
+            State = SessionState.Failed;
+            LastError = e;
+            throw;
+        }
+
+        State = SessionState.Failed;
+        LastError = last;
+        throw new RSerPoolException(PoolFailure.PoolElementUnreachable,
+            $"No element of pool '{PoolHandle}' could be connected after {_options.MaxConnectAttempts} attempt(s): {last?.Message}", last)
+        {
+            PoolHandle = PoolHandle,
+        };
+    }
+
+    private async Task OnConnectedAsync(IMessageChannel channel, PoolElement element, bool isFailover, CancellationToken cancellationToken)
+    {
+        _channel = channel;
+        CurrentElement = element;
+        ConnectedAt = DateTimeOffset.UtcNow;
+        if (!isFailover)
+        {
+            State = SessionState.Connected;
+            _logger.LogInformation("Session with '{PoolHandle}' connected to {Element}", PoolHandle, element);
+            return;
+        }
+
+        FailoverCount++;
+        if (Cookie is { } cookie)
+        {
+            // RFC 5352 §3.8: the latest cookie, unmodified, as the first control message on the new association.
+            byte[] echo = AsapCodec.Encode(new CookieEcho(new Wire.Parameters.CookieParameter(cookie)));
+            await channel.SendAsync(echo, AsapPpid, 0, cancellationToken).ConfigureAwait(false);
+            _logger.LogDebug("Sent ASAP_COOKIE_ECHO ({Bytes} bytes of cookie) to {Element}", cookie.Length, element);
+        }
+
+        State = SessionState.Connected;
+        _logger.LogInformation("Session with '{PoolHandle}' failed over to {Element} (failover #{Count})", PoolHandle, element, FailoverCount);
+        if (_options.OnFailover is { } callback)
+        {
+            PoolSession? outer = s_inCallback.Value;
+            s_inCallback.Value = this;
+            try
+            {
+                await callback(this, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LastError = e;
+                throw new RSerPoolException(PoolFailure.FailoverCallbackFailed,
+                    $"The failover callback failed on pool element {element.IdentifierText}: {e.Message}", e) { PoolHandle = PoolHandle };
+            }
+            finally
+            {
+                s_inCallback.Value = outer;
+            }
+        }
+    }
+
+    private async Task<PoolElement> PickNextAsync(HashSet<uint> excluded, CancellationToken cancellationToken)
+    {
+        // RFC 5352 §3.9: a business card's list is the preferred failover order.
+        foreach (PoolElement candidate in _businessCard)
+        {
+            if (!excluded.Contains(candidate.Identifier))
+            {
+                return candidate;
+            }
+        }
+
+        IReadOnlyList<PoolElement> chosen = await _host.SelectAsync(PoolHandle, excluded, cancellationToken).ConfigureAwait(false);
+        return chosen[0];
+    }
+
+    private async Task ReportAsync(PoolElement element, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _host.ReportUnreachableAsync(element, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RSerPoolException e)
+        {
+            // The report is advice to the registrar; failing to send it must not stop the failover.
+            _logger.LogInformation("Could not report {Element} as unreachable: {Reason}", element, e.Message);
+        }
+    }
+
+    private async Task ProbeAndReportAsync(PoolElement element)
+    {
+        // A graceful SHUTDOWN comes both from an element that ends the session on purpose (rsplib's
+        // ping-pong server every N messages) and from one whose process died (the kernel closes its
+        // sockets). Only the second is unreachable: it refuses a new association.
+        try
+        {
+            using var limit = new CancellationTokenSource(_options.Sctp.ConnectTimeout);
+            IMessageChannel probe = await _connector.ConnectAsync(element, limit.Token).ConfigureAwait(false);
+            await probe.DisposeAsync().ConfigureAwait(false);
+            _logger.LogDebug("{Element} closed the session but is alive; not reported", element);
+        }
+        catch (Exception e) when (e is TransportException or OperationCanceledException)
+        {
+            await ReportAsync(element, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<SessionMessage>> ReceiveAnswerAsync(IMessageChannel channel, RequestOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        TimeSpan limit = options.Timeout ?? _options.RequestTimeout;
+        timeout.CancelAfter(limit);
+        var messages = new List<SessionMessage>(options.ResponseCount);
+        try
+        {
+            while (messages.Count < options.ResponseCount)
+            {
+                SessionMessage m = await ReceiveUserMessageAsync(channel, timeout.Token).ConfigureAwait(false);
+                messages.Add(m);
+                if (!options.Terminator.IsEmpty && m.Data.Span.EndsWith(options.Terminator.Span))
+                {
+                    break;
+                }
+            }
+
+            return messages;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Pool element {CurrentElement?.IdentifierText} did not answer within {limit.TotalSeconds:0.###} s.");
+        }
+    }
+
+    private async Task<SessionMessage> ReceiveUserMessageAsync(IMessageChannel channel, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ChannelMessage m = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (m.PayloadProtocolId != AsapPpid)
+            {
+                return new SessionMessage(m.Data, m.PayloadProtocolId, m.Stream);
+            }
+
+            HandleControl(m.Data.Span);
+        }
+    }
+
+    private void HandleControl(ReadOnlySpan<byte> data)
+    {
+        if (!AsapCodec.TryDecode(data, out AsapMessage? message, out DecodeError error))
+        {
+            _logger.LogWarning("Pool element {Element} sent an undecodable ASAP control message ({Error}); ignored", CurrentElement, error);
+            return;
+        }
+
+        switch (message)
+        {
+            case AsapCookie cookie:
+                Cookie = cookie.Cookie.Value.ToArray();
+                _logger.LogDebug("Received ASAP_COOKIE ({Bytes} bytes) from {Element}", cookie.Cookie.Value.Length, CurrentElement);
+                break;
+            case BusinessCard card:
+                var list = new List<PoolElement>(card.Elements.Count);
+                PoolHandle handle = PoolHandle.FromParameter(card.PoolHandle);
+                foreach (Wire.Parameters.PoolElementParameter e in card.Elements)
+                {
+                    list.Add(PoolElement.FromParameter(handle, e, null, DateTimeOffset.UtcNow));
+                }
+
+                _businessCard = list;
+                _logger.LogDebug("Received ASAP_BUSINESS_CARD from {Element}: {Count} element(s) in failover order", CurrentElement, list.Count);
+                break;
+            case AsapError asapError:
+                LastError = new RSerPoolException(PoolFailure.ProtocolViolation, $"Pool element {CurrentElement?.IdentifierText} sent ASAP_ERROR: {asapError.OperationError}") { PoolHandle = PoolHandle };
+                _logger.LogWarning("Pool element {Element} sent ASAP_ERROR {Error}", CurrentElement, asapError.OperationError);
+                break;
+            default:
+                _logger.LogDebug("Ignored {Type} on the control channel of {Element}", message.Type, CurrentElement);
+                break;
+        }
+    }
+
+    private RSerPoolException Wrap(Exception cause, bool mayHaveBeenSent, string message) =>
+        new(cause is TimeoutException ? PoolFailure.Timeout : PoolFailure.PoolElementUnreachable, message, cause)
+        {
+            PoolHandle = PoolHandle,
+            Peer = _channel?.RemoteEndPoint,
+            RequestMayHaveBeenSent = mayHaveBeenSent,
+        };
+
+    private static void CheckPpid(uint ppid)
+    {
+        if (ppid == AsapPpid)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ppid), ppid, "PPID 11 is ASAP's control channel (RFC 5352 §3.8); user data must use another PPID.");
+        }
+    }
+
+    private CallScope Enter()
+    {
+        if (s_inCallback.Value == this)
+        {
+            return new CallScope(null);
+        }
+
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            throw new RSerPoolException(PoolFailure.SessionBusy,
+                "The session is in use by another call; a session serves one caller at a time (open another session for parallel work).") { PoolHandle = PoolHandle };
+        }
+
+        return new CallScope(this);
+    }
+
+    private readonly struct CallScope : IDisposable
+    {
+        private readonly PoolSession? _owner;
+
+        public CallScope(PoolSession? owner) => _owner = owner;
+
+        public void Dispose()
+        {
+            if (_owner is not null)
+            {
+                Volatile.Write(ref _owner._busy, 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Threading.Tasks;
+using RSerPool.Client;
+using RSerPool.Integration.Lab;
+using RSerPool.Registrars;
+using RSerPool.Sessions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RSerPool.Integration.Sessions;
+
+/// <summary>Sessions that fail over, with cookies, against rsplib's rspserver elements (issue 6).</summary>
+[Collection("Lab")]
+public sealed class SessionLabTests : IDisposable
+{
+    private readonly LabPool _pool = new();
+    private readonly CapturingLoggerFactory _log = new();
+    private readonly ITestOutputHelper _output;
+
+    public SessionLabTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose()
+    {
+        foreach (string line in _log.Lines)
+        {
+            _output.WriteLine(line);
+        }
+
+        _pool.Dispose();
+    }
+
+    [LabFact]
+    public async Task EchoSession_KeepsAnswering_WhileItsElementIsKilled()
+    {
+        IPEndPoint registrar = StartRegistrar(3881);
+        for (int i = 1; i <= 3; i++)
+        {
+            _pool.StartPoolElement(Name(0x0000e600u + (uint)i), "echo", "SessionEchoPool", 0x0000e600u + (uint)i, registrar, $"{LabPool.PoolAddress}:{7600 + i}");
+        }
+
+        _pool.WaitRegistered("SessionEchoPool", 3, registrar);
+        await using PoolUser user = NewPoolUser(registrar);
+        await using PoolSession session = await user.ConnectAsync("SessionEchoPool");
+        var idempotent = new RequestOptions { Idempotent = true, PayloadProtocolId = 0 };
+        uint killed = 0;
+
+        for (int n = 1; n <= 15; n++)
+        {
+            if (n == 6)
+            {
+                killed = session.CurrentElement!.Identifier;
+                _pool.Kill(Name(killed));
+            }
+
+            string line = $"line {n}";
+            SessionReply reply = await session.RequestAsync(Encoding.ASCII.GetBytes(line), idempotent);
+            Assert.Equal(line, Encoding.ASCII.GetString(reply.Messages[0].Data.Span));
+        }
+
+        Assert.Equal(1, session.FailoverCount);
+        Assert.NotEqual(killed, session.CurrentElement!.Identifier);
+        await Eventually(() => _log.Matching($"/${killed:x8} as unreachable").Count == 1, "the killed element is reported once");
+    }
+
+    [LabFact]
+    public async Task PingPongSession_Runs20Exchanges_AcrossForcedFailovers_WithCookieEcho()
+    {
+        IPEndPoint registrar = StartRegistrar(3882);
+        _pool.StartPoolElement("pp1", "pingpong", "SessionPingPool", 0x0000f601, registrar, $"{LabPool.PoolAddress}:7611", "-pppfailureafter=4");
+        _pool.StartPoolElement("pp2", "pingpong", "SessionPingPool", 0x0000f602, registrar, $"{LabPool.PoolAddress}:7612", "-pppfailureafter=4");
+        _pool.WaitRegistered("SessionPingPool", 2, registrar);
+        await using PoolUser user = NewPoolUser(registrar);
+        await using PoolSession session = await user.ConnectAsync("SessionPingPool");
+        var ping = new RequestOptions { PayloadProtocolId = 33 };
+
+        for (ulong n = 1; n <= 20; n++)
+        {
+            SessionReply reply = await session.RequestAsync(Ping(n), ping);
+            ReadOnlySpan<byte> pong = reply.Messages[0].Data.Span;
+            Assert.Equal(0x02, pong[0]);
+            Assert.Equal(n, BinaryPrimitives.ReadUInt64BigEndian(pong[4..]));
+            // The element's reply counter continues across elements only because the new one got the cookie.
+            Assert.Equal(n, BinaryPrimitives.ReadUInt64BigEndian(pong[12..]));
+        }
+
+        Assert.True(session.FailoverCount >= 4, $"{session.FailoverCount} failovers for 20 exchanges with a failure every 4");
+        Assert.True(session.HasCookie);
+        Assert.Equal(session.FailoverCount, _log.Matching("Sent ASAP_COOKIE_ECHO").Count);
+    }
+
+    [LabFact]
+    public async Task ElementWithDroppedPort_IsReportedAndSkipped()
+    {
+        IPEndPoint registrar = StartRegistrar(3883);
+        _pool.StartPoolElement("dead", "echo", "DropPool", 0x0000e701, registrar, $"{LabPool.PoolAddress}:7701");
+        _pool.StartPoolElement("live", "echo", "DropPool", 0x0000e702, registrar, $"{LabPool.PoolAddress}:7702");
+        _pool.WaitRegistered("DropPool", 2, registrar);
+        _pool.Run("drop-port", "7701");
+        await using PoolUser user = NewPoolUser(registrar);
+        PoolElement dead = (await user.ResolveAsync("DropPool")).Elements.Single(e => e.Identifier == 0x0000e701);
+        var options = new SessionOptions { Sctp = SessionOptions.Default.Sctp with { ConnectTimeout = TimeSpan.FromSeconds(3) } };
+
+        await using PoolSession session = await user.ConnectAsync("DropPool", options, dead);
+        SessionReply reply = await session.RequestAsync(Encoding.ASCII.GetBytes("hello"));
+
+        Assert.Equal(0x0000e702u, reply.Element.Identifier);
+        Assert.Single(_log.Matching("/$0000e701 as unreachable"));
+        Assert.DoesNotContain((await user.ResolveAsync("DropPool")).Elements, e => e.Identifier == 0x0000e701);
+    }
+
+    private IPEndPoint StartRegistrar(int port)
+    {
+        IPEndPoint registrar = new(IPAddress.Loopback, port);
+        _pool.StartRegistrar("reg", registrar, port + 6000);
+        return registrar;
+    }
+
+    private PoolUser NewPoolUser(IPEndPoint registrar) => new(
+        new PoolUserOptions { Registrars = new[] { new RegistrarAddress(new[] { registrar }) }, UseAnnounces = false },
+        _log);
+
+    private static string Name(uint id) => "pe-" + id.ToString("x8", CultureInfo.InvariantCulture);
+
+    private static byte[] Ping(ulong number)
+    {
+        byte[] text = Encoding.ASCII.GetBytes($"Message {number}");
+        byte[] ping = new byte[12 + text.Length];
+        ping[0] = 0x01;
+        BinaryPrimitives.WriteUInt16BigEndian(ping.AsSpan(2), (ushort)ping.Length);
+        BinaryPrimitives.WriteUInt64BigEndian(ping.AsSpan(4), number);
+        text.CopyTo(ping, 12);
+        return ping;
+    }
+
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(100);
+        }
+    }
+}
