@@ -65,7 +65,7 @@ public sealed class PoolUser : IAsyncDisposable, ISessionHost
         }
 
         var hunter = new RegistrarHunter(_table, channelFactory ?? new SctpChannelFactory(_options.Sctp), _options.ServerHuntTimeout,
-            _options.ServerHuntTimeoutMax, _options.ServerHuntRounds, time, loggerFactory.CreateLogger("RSerPool.ServerHunt"));
+            _options.ServerHuntTimeoutMax, _options.ServerHuntRounds, time, loggerFactory.CreateLogger("RSerPool.ServerHunt"), _options.UseAnnounces);
         _client = new RegistrarClient(hunter, _options.RequestTimeout, _options.MaxRequestRetransmits, _options.Decoder, time,
             loggerFactory.CreateLogger("RSerPool.Registrar"));
         var cache = new HandleResolutionCache(_options.StaleCacheValue, _options.NegativeCacheLifetime, time);

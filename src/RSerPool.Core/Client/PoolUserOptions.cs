@@ -92,6 +92,8 @@ public sealed record PoolUserOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UnreachableReportsPerSecond);
         ArgumentNullException.ThrowIfNull(Registrars);
         ArgumentNullException.ThrowIfNull(AnnounceGroups);
+        ArgumentNullException.ThrowIfNull(AnnounceNetworks);
+        ArgumentNullException.ThrowIfNull(Decoder);
         ArgumentNullException.ThrowIfNull(Sctp);
         Sctp.Validate();
     }

@@ -79,6 +79,7 @@ internal sealed class RegistrarClient : IAsyncDisposable
                     last = e;
                 }
 
+                _hunter.ReportFailed(registrar);
                 await DropHomeAsync().ConfigureAwait(false);
             }
 
@@ -111,6 +112,7 @@ internal sealed class RegistrarClient : IAsyncDisposable
                 catch (TransportException e) when (attempt < _maxRetransmits)
                 {
                     _logger.LogInformation("Association with registrar {Registrar} failed: {Reason}", registrar, e.Message);
+                    _hunter.ReportFailed(registrar);
                     await DropHomeAsync().ConfigureAwait(false);
                 }
             }

@@ -25,9 +25,12 @@ internal sealed class RegistrarHunter
     private readonly int _rounds;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly bool _announces;
 
-    internal RegistrarHunter(RegistrarTable table, IChannelFactory factory, TimeSpan initialTimeout, TimeSpan maxTimeout, int rounds, TimeProvider time, ILogger logger)
+    internal RegistrarHunter(RegistrarTable table, IChannelFactory factory, TimeSpan initialTimeout, TimeSpan maxTimeout, int rounds, TimeProvider time, ILogger logger,
+        bool announces = true)
     {
+        _announces = announces;
         _table = table;
         _factory = factory;
         _initialTimeout = initialTimeout;
@@ -49,6 +52,11 @@ internal sealed class RegistrarHunter
             List<RegistrarAddress> candidates = _table.Candidates();
             if (candidates.Count == 0)
             {
+                if (!_announces)
+                {
+                    break; // nothing configured and nothing can be learned: waiting is pointless
+                }
+
                 _logger.LogInformation("No registrar known yet; waiting up to {Timeout} for an announce", timeout);
                 await WaitForAnnounceAsync(timeout, cancellationToken).ConfigureAwait(false);
                 timeout = Double(timeout);
@@ -179,6 +187,9 @@ internal sealed class RegistrarHunter
         await wait.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    /// <summary>The home registrar failed: the next hunt tries it last.</summary>
+    internal void ReportFailed(RegistrarAddress registrar) => _table.MarkFailed(registrar);
 
     private TimeSpan Double(TimeSpan timeout) => timeout * 2 > _maxTimeout ? _maxTimeout : timeout * 2;
 

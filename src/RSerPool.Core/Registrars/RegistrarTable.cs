@@ -19,6 +19,7 @@ internal sealed class RegistrarTable
     private readonly TimeSpan _lifetime;
     private readonly TimeProvider _time;
     private RegistrarAddress? _lastGood;
+    private RegistrarAddress? _lastFailed;
     private TaskCompletionSource _changed = NewSignal();
 
     internal RegistrarTable(IReadOnlyList<RegistrarAddress> staticRegistrars, int maxLearned, TimeSpan lifetime, TimeProvider time)
@@ -109,7 +110,25 @@ internal sealed class RegistrarTable
                 }
             }
 
+            if (_lastFailed is not null && list.Count > 1 && list.Remove(_lastFailed))
+            {
+                list.Add(_lastFailed);
+            }
+
             return list;
+        }
+    }
+
+    /// <summary>Remembers that a home registrar failed, so the next hunt tries it last (RFC 5352 §3.7).</summary>
+    internal void MarkFailed(RegistrarAddress address)
+    {
+        lock (_gate)
+        {
+            _lastFailed = address;
+            if (address.Equals(_lastGood))
+            {
+                _lastGood = null;
+            }
         }
     }
 
@@ -119,6 +138,10 @@ internal sealed class RegistrarTable
         lock (_gate)
         {
             _lastGood = address;
+            if (address.Equals(_lastFailed))
+            {
+                _lastFailed = null;
+            }
         }
     }
 

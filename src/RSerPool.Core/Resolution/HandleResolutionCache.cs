@@ -151,7 +151,17 @@ internal sealed class HandleResolutionCache
     {
         lock (_gate)
         {
-            return new List<PoolHandle>(_entries.Keys);
+            DateTimeOffset now = _time.GetUtcNow();
+            var fresh = new List<PoolHandle>(_entries.Count);
+            foreach (KeyValuePair<PoolHandle, Entry> e in _entries)
+            {
+                if (now < e.Value.Expires)
+                {
+                    fresh.Add(e.Key);
+                }
+            }
+
+            return fresh;
         }
     }
 

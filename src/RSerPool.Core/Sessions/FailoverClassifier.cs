@@ -14,7 +14,7 @@ internal static class FailoverClassifier
     internal static FailureVerdict Classify(Exception failure) => failure switch
     {
         TransportException { Failure: TransportFailure.Shutdown } => new(ReportNow: false, ProbeBeforeReport: true),
-        TransportException { Failure: TransportFailure.MessageTooLarge } => new(ReportNow: false, ProbeBeforeReport: false),
+        TransportException { Failure: TransportFailure.MessageTooLarge or TransportFailure.SctpUnavailable } => new(ReportNow: false, ProbeBeforeReport: false),
         TransportException => new(ReportNow: true, ProbeBeforeReport: false),
         TimeoutException => new(ReportNow: true, ProbeBeforeReport: false),
         _ => new(ReportNow: false, ProbeBeforeReport: true),

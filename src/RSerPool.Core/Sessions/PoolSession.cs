@@ -90,7 +90,7 @@ public sealed class PoolSession : IAsyncDisposable
                 await channel.SendAsync(data, payloadProtocolId, stream, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (TransportException e) when (_options.AllowFailover && attempt < _options.MaxConnectAttempts)
+            catch (TransportException e) when (MayFailOver && attempt < _options.MaxConnectAttempts)
             {
                 // A send that failed did not deliver the message, so sending it again elsewhere is safe.
                 await FailoverAsync(e, cancellationToken).ConfigureAwait(false);
@@ -108,10 +108,10 @@ public sealed class PoolSession : IAsyncDisposable
         {
             return await ReceiveUserMessageAsync(channel, cancellationToken).ConfigureAwait(false);
         }
-        catch (TransportException e) when (_options.AllowFailover)
+        catch (TransportException e) when (MayFailOver)
         {
             await FailoverAsync(e, cancellationToken).ConfigureAwait(false);
-            throw Wrap(e, mayHaveBeenSent: false, "The pool element failed while the session was waiting for a message; the session has failed over.");
+            throw Wrap(e, mayHaveBeenSent: false, "The pool element failed while the session was waiting for a message; the session has failed over.", channel.RemoteEndPoint);
         }
     }
 
@@ -130,6 +130,7 @@ public sealed class PoolSession : IAsyncDisposable
         CheckPpid(options.PayloadProtocolId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ResponseCount);
         using CallScope scope = Enter();
+        int failoversBefore = FailoverCount;
         bool failedOver = false;
         for (int attempt = 1; ; attempt++)
         {
@@ -143,7 +144,7 @@ public sealed class PoolSession : IAsyncDisposable
                 await channel.SendAsync(request, options.PayloadProtocolId, options.Stream, cancellationToken).ConfigureAwait(false);
                 sent = true;
                 IReadOnlyList<SessionMessage> answer = await ReceiveAnswerAsync(channel, options, cancellationToken).ConfigureAwait(false);
-                return new SessionReply(answer, element, clock.Elapsed, failedOver, attempt);
+                return new SessionReply(answer, element, clock.Elapsed, failedOver || FailoverCount != failoversBefore, attempt);
             }
             catch (TransportException e) when (e.Failure != TransportFailure.MessageTooLarge)
             {
@@ -155,19 +156,29 @@ public sealed class PoolSession : IAsyncDisposable
             }
 
             LastError = failure;
-            if (!_options.AllowFailover || attempt > _options.MaxConnectAttempts)
+            if (!MayFailOver || attempt > _options.MaxConnectAttempts)
             {
                 throw Wrap(failure, sent, $"The request to pool element {element.IdentifierText} failed and the session may not fail over.");
             }
 
             bool cookieCovers = HasCookie;
-            await FailoverAsync(failure, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await FailoverAsync(failure, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RSerPoolException e) when (sent && !e.RequestMayHaveBeenSent)
+            {
+                throw new RSerPoolException(e.Failure, e.Message, e.InnerException)
+                {
+                    PoolHandle = e.PoolHandle, Peer = e.Peer, WireErrorCause = e.WireErrorCause, RequestMayHaveBeenSent = true,
+                };
+            }
             failedOver = true;
             if (sent && !options.Idempotent && !cookieCovers)
             {
                 throw Wrap(failure, mayHaveBeenSent: true,
                     $"Pool element {element.IdentifierText} failed after the request was sent, so it may have been delivered; the session failed over to " +
-                    $"{CurrentElement?.IdentifierText} but did not resend it (mark the request idempotent to allow that).");
+                    $"{CurrentElement?.IdentifierText} but did not resend it (mark the request idempotent to allow that).", channel.RemoteEndPoint);
             }
 
             _logger.LogInformation("Resending the request to {Element} after the failover", CurrentElement);
@@ -204,17 +215,22 @@ public sealed class PoolSession : IAsyncDisposable
             return channel;
         }
 
-        if (!_options.AllowFailover && CurrentElement is not null)
+        if (!MayFailOver && CurrentElement is not null)
         {
             throw new RSerPoolException(PoolFailure.PoolElementUnreachable, $"The association with {CurrentElement.IdentifierText} is gone and failover is off.") { PoolHandle = PoolHandle };
         }
 
-        await FailoverAsync(LastError ?? new TransportException(TransportFailure.Shutdown, "The association is gone."), cancellationToken).ConfigureAwait(false);
+        await FailoverAsync(new TransportException(TransportFailure.Shutdown, "The association is gone."), cancellationToken).ConfigureAwait(false);
         return _channel!;
     }
 
     private async Task FailoverAsync(Exception cause, CancellationToken cancellationToken)
     {
+        if (State == SessionState.Closed)
+        {
+            throw new RSerPoolException(PoolFailure.SessionClosed, "The session was closed.", cause) { PoolHandle = PoolHandle };
+        }
+
         PoolElement? failed = CurrentElement;
         FailureVerdict verdict = FailoverClassifier.Classify(cause);
         _logger.LogInformation("Pool element {Element} failed ({Cause}); failing over", failed, cause.Message);
@@ -265,7 +281,17 @@ public sealed class PoolSession : IAsyncDisposable
                 try
                 {
                     IMessageChannel channel = await _connector.ConnectAsync(next, limit.Token).ConfigureAwait(false);
-                    await OnConnectedAsync(channel, next, isFailover, limit.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await OnConnectedAsync(channel, next, isFailover, limit.Token).ConfigureAwait(false);
+                    }
+                    catch (TransportException)
+                    {
+                        _channel = null;
+                        await channel.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+
                     return;
                 }
                 catch (TransportException e)
@@ -287,7 +313,7 @@ public sealed class PoolSession : IAsyncDisposable
         {
             last = new TimeoutException($"No pool element could be connected within {_options.FailoverTimeout.TotalSeconds:0.#} s.");
         }
-        catch (RSerPoolException e) when (e.Failure is PoolFailure.NoPoolElementAvailable or PoolFailure.PoolHandleNotFound)
+        catch (RSerPoolException e) when (e.Failure != PoolFailure.FailoverCallbackFailed)
         {
             State = SessionState.Failed;
             LastError = e;
@@ -315,7 +341,6 @@ public sealed class PoolSession : IAsyncDisposable
             return;
         }
 
-        FailoverCount++;
         if (Cookie is { } cookie)
         {
             // RFC 5352 §3.8: the latest cookie, unmodified, as the first control message on the new association.
@@ -324,6 +349,7 @@ public sealed class PoolSession : IAsyncDisposable
             _logger.LogDebug("Sent ASAP_COOKIE_ECHO ({Bytes} bytes of cookie) to {Element}", cookie.Length, element);
         }
 
+        FailoverCount++;
         State = SessionState.Connected;
         _logger.LogInformation("Session with '{PoolHandle}' failed over to {Element} (failover #{Count})", PoolHandle, element, FailoverCount);
         if (_options.OnFailover is { } callback)
@@ -468,11 +494,11 @@ public sealed class PoolSession : IAsyncDisposable
         }
     }
 
-    private RSerPoolException Wrap(Exception cause, bool mayHaveBeenSent, string message) =>
+    private RSerPoolException Wrap(Exception cause, bool mayHaveBeenSent, string message, System.Net.EndPoint? peer = null) =>
         new(cause is TimeoutException ? PoolFailure.Timeout : PoolFailure.PoolElementUnreachable, message, cause)
         {
             PoolHandle = PoolHandle,
-            Peer = _channel?.RemoteEndPoint,
+            Peer = peer ?? _channel?.RemoteEndPoint,
             RequestMayHaveBeenSent = mayHaveBeenSent,
         };
 
@@ -483,6 +509,8 @@ public sealed class PoolSession : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(ppid), ppid, "PPID 11 is ASAP's control channel (RFC 5352 §3.8); user data must use another PPID.");
         }
     }
+
+    private bool MayFailOver => _options.AllowFailover && s_inCallback.Value != this;
 
     private CallScope Enter()
     {

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using RSerPool.Sessions;
+
+namespace RSerPool.Tests.Sessions.Fakes;
+
+/// <summary>
+/// The session's pool user, scripted: selection returns the first element of <see cref="Preference"/> that
+/// is not excluded (NoPoolElementAvailable when none is left, as PoolUser does), or throws
+/// <see cref="SelectFailure"/>; every selection and report is recorded.
+/// </summary>
+internal sealed class FakeSessionHost : ISessionHost
+{
+    private readonly object _gate = new();
+    private IReadOnlyList<PoolElement> _preference;
+
+    public FakeSessionHost(IEnumerable<PoolElement> preference) => _preference = preference.ToArray();
+
+    /// <summary>Selection order; may be changed between steps of a test.</summary>
+    public IReadOnlyList<PoolElement> Preference
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _preference;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _preference = value.ToArray();
+            }
+        }
+    }
+
+    /// <summary>When set, every selection throws it.</summary>
+    public Exception? SelectFailure { get; set; }
+
+    /// <summary>The excluded set of every selection (a copy) and what was chosen (0 when it threw).</summary>
+    public AsyncLog<(uint[] Excluded, uint Chosen)> Selections { get; } = new();
+
+    /// <summary>Identifiers reported unreachable, in order.</summary>
+    public AsyncLog<uint> Reports { get; } = new();
+
+    public Task<IReadOnlyList<PoolElement>> SelectAsync(PoolHandle poolHandle, IReadOnlySet<uint> excluded, CancellationToken cancellationToken)
+    {
+        uint[] snapshot = excluded.Order().ToArray();
+        if (SelectFailure is { } failure)
+        {
+            Selections.Add((snapshot, 0));
+            return Task.FromException<IReadOnlyList<PoolElement>>(failure);
+        }
+
+        PoolElement? chosen = Preference.FirstOrDefault(e => !excluded.Contains(e.Identifier));
+        Selections.Add((snapshot, chosen?.Identifier ?? 0));
+        if (chosen is null)
+        {
+            return Task.FromException<IReadOnlyList<PoolElement>>(new RSerPoolException(PoolFailure.NoPoolElementAvailable,
+                $"Pool '{poolHandle}' has no pool element left to select ({excluded.Count} excluded).") { PoolHandle = poolHandle });
+        }
+
+        return Task.FromResult<IReadOnlyList<PoolElement>>(new[] { chosen });
+    }
+
+    public Task ReportUnreachableAsync(PoolElement element, CancellationToken cancellationToken)
+    {
+        Reports.Add(element.Identifier);
+        return Task.CompletedTask;
+    }
+}
