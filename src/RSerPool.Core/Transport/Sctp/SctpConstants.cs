@@ -30,7 +30,7 @@ internal static class SctpConstants
     internal const ushort SendFailed = 0x8003;
     internal const ushort RemoteError = 0x8004;
     internal const ushort ShutdownEvent = 0x8005;
-    internal const ushort SendFailedEvent = 0x800e;
+    internal const ushort SendFailedEvent = 0x800d;
 
     // sac_state of SCTP_ASSOC_CHANGE (RFC 6458 §6.1.1).
     internal const ushort CommUp = 0;

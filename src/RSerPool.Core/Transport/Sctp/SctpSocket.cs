@@ -47,10 +47,10 @@ internal static class SctpSocket
             Configure(socket, family, options);
             return socket;
         }
-        catch
+        catch (SocketException e)
         {
             socket.Dispose();
-            throw;
+            throw new TransportException(TransportFailure.SocketError, $"Setting up the SCTP socket failed: {e.Message}", null, e);
         }
     }
 
