@@ -8,7 +8,18 @@
     Description          = 'Reliable Server Pooling (RFC 5351-5356) pool user: resolve pool handles at registrars, select pool elements by policy, connect over SCTP and fail over with ASAP cookies. Interoperates with rsplib.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    CmdletsToExport      = @()
+    FormatsToProcess     = @('RSerPoolPU.Format.ps1xml')
+    TypesToProcess       = @('RSerPoolPU.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Resolve-PoolHandle'
+        'Select-PoolElement'
+        'Connect-PoolElement'
+        'Disconnect-PoolElement'
+        'Send-PoolRequest'
+        'Register-PoolElementFailure'
+        'Get-PoolSession'
+        'Get-PoolRegistrar'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,255 @@
+#Requires -Version 7.4
+# The cmdlets against rsplib in the SCTP lab (tag 'Lab'; excluded on hosts without SCTP).
+# Environment: RSERPOOL_REGISTRARS points to a live rsplib registrar whose handlespace has EchoPool
+# with two echo elements. Tests that kill or freeze elements start their own pools with
+# tests/lab/pool.sh (own LAB_STATE), so EchoPool stays intact for the other suites.
+# Optional: RSERPOOL_LAB_PE_ADDRESS, the address rsplib elements bind (default 10.255.255.1, the
+# lab guest's dummy interface: rsplib elements refuse to register with loopback only).
+BeforeAll {
+    $script:Manifest = (Join-Path $PSScriptRoot '../../out/RSerPoolPU/RSerPoolPU.psd1' | Resolve-Path).Path
+    $script:PoolScript = (Join-Path $PSScriptRoot '../lab/pool.sh' | Resolve-Path).Path
+    if (-not $env:RSERPOOL_REGISTRARS) { throw 'The Lab tests need RSERPOOL_REGISTRARS pointing to a live rsplib registrar with EchoPool.' }
+    Import-Module $script:Manifest -Force -ErrorAction Stop
+    $script:Registrar = ($env:RSERPOOL_REGISTRARS -split '[;\s]+' | Where-Object { $_ })[0]
+    $script:PeAddress = if ($env:RSERPOOL_LAB_PE_ADDRESS) { $env:RSERPOOL_LAB_PE_ADDRESS } else { '10.255.255.1' }
+    $script:LabState = Join-Path ([IO.Path]::GetTempPath()) ('lab-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $script:NextPort = 7600 + (Get-Random -Maximum 300)
+
+    # pool.sh with this file's own state folder (the suite's EchoPool lives in another one).
+    function script:Invoke-PoolScript {
+        $saved = $env:LAB_STATE
+        $env:LAB_STATE = $script:LabState
+        try {
+            $output = & bash $script:PoolScript @args 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "pool.sh $($args -join ' ') failed ($LASTEXITCODE): $($output -join "`n")" }
+            $output
+        }
+        finally { $env:LAB_STATE = $saved }
+    }
+
+    # Starts rsplib elements of a new pool and waits until the registrar lists all of them.
+    # Returns a map identifier -> process name for pool.sh kill/freeze.
+    function script:Start-LabPool([string] $Pool, [string] $Kind, [uint32[]] $Identifiers) {
+        $names = @{}
+        foreach ($id in $Identifiers) {
+            $name = '{0}-{1:x}' -f $Pool, $id
+            $port = $script:NextPort++
+            Invoke-PoolScript start-pe $name --kind $Kind --pool $Pool --id ('0x{0:x8}' -f $id) --registrar $script:Registrar --local "$($script:PeAddress):$port" | Out-Null
+            $names[$id] = $name
+        }
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while (@(Resolve-PoolHandle $Pool -Refresh -ErrorAction SilentlyContinue).Count -ne $Identifiers.Count) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "$Pool did not get $($Identifiers.Count) registered elements in time:`n$(Invoke-PoolScript logs)" }
+            Start-Sleep -Milliseconds 500
+        }
+        $names
+    }
+
+    function script:New-PoolName([string] $Prefix) { $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 6) }
+}
+
+AfterAll {
+    if (Test-Path $script:LabState) {
+        try { Invoke-PoolScript stop-all | Out-Null } catch { Write-Warning $_ }
+    }
+}
+
+Describe 'Lab: resolving and selecting' -Tag 'Lab' {
+    It 'resolves EchoPool to its two elements with every field' {
+        $elements = @(Resolve-PoolHandle EchoPool -Refresh)
+        $elements.Count | Should -Be 2
+        foreach ($e in $elements) {
+            $e.PoolHandle.ToString() | Should -Be 'EchoPool'
+            $e.IdentifierText | Should -Match '^\$[0-9a-f]{8}$'
+            $e.TransportName | Should -Be 'SCTP'
+            $e.EndPoints.Count | Should -BeGreaterThan 0
+            $e.EndPoints[0].Port | Should -BeGreaterThan 0
+            $e.PolicyName | Should -Not -BeNullOrEmpty
+            $e.RegistrationLife | Should -BeGreaterThan 0
+            $e.ResolvedBy | Should -Not -BeNullOrEmpty
+            $e.ResolvedAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddMinutes(-5))
+        }
+        (Get-PoolRegistrar | Where-Object IsHome) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'asks for at most -MaxElements elements' {
+        @(Resolve-PoolHandle EchoPool -MaxElements 1 -Refresh).Count | Should -Be 1
+    }
+
+    It 'writes PoolHandleNotFound for an unknown pool and goes on with the next handle' {
+        $unknown = New-PoolName 'NoSuchPool'
+        $out = @($unknown, 'EchoPool' | Resolve-PoolHandle -ErrorAction SilentlyContinue -ErrorVariable failures)
+        $out.Count | Should -Be 2
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'PoolHandleNotFound,RSerPool.PowerShell.Commands.ResolvePoolHandleCommand'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].TargetObject | Should -Be $unknown
+    }
+
+    It 'stops with NoRegistrarReachable when no registrar answers' {
+        $failure = try { Resolve-PoolHandle EchoPool -Registrar 127.0.0.1:1 -Refresh; $null } catch { $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'NoRegistrarReachable,RSerPool.PowerShell.Commands.ResolvePoolHandleCommand'
+        $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Registrar'
+    }
+
+    It 'selects by the pool''s policy from the cache' {
+        $picks = 1..4 | ForEach-Object { (Select-PoolElement EchoPool -Policy RoundRobin).Identifier }
+        @($picks | Sort-Object -Unique).Count | Should -Be 2
+    }
+
+    It 'writes protocol detail with -Debug' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$script:Manifest'; Resolve-PoolHandle EchoPool -Refresh -Debug -Verbose")
+            $null = $ps.Invoke()
+            @($ps.Streams.Debug.Message) -match 'ASAP_HANDLE_RESOLUTION' | Should -Not -BeNullOrEmpty
+            @($ps.Streams.Verbose.Message) -match "Resolved 'EchoPool'" | Should -Not -BeNullOrEmpty
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Lab: sessions and requests' -Tag 'Lab' {
+    It 'runs the whole pipeline: resolve, select, connect, send' {
+        $reply = Resolve-PoolHandle EchoPool | Select-PoolElement | Connect-PoolElement | Send-PoolRequest 'hi'
+        $reply | Should -BeOfType ([RSerPool.Sessions.SessionReply])
+        $reply.Text | Should -Be 'hi'
+        $reply.FailedOver | Should -BeFalse
+        $reply.RoundTrip | Should -BeGreaterThan ([timespan]::Zero)
+        Get-PoolSession | Disconnect-PoolElement
+    }
+
+    It 'checks every element of a pool' {
+        $results = Resolve-PoolHandle EchoPool | ForEach-Object {
+            $reply = Send-PoolRequest -PoolElement $_ -Message "ping $($_.IdentifierText)" -TimeoutSec 10
+            [pscustomobject]@{ Id = $_.IdentifierText; Answered = $reply.Element.IdentifierText; Text = $reply.Text }
+        }
+        @($results).Count | Should -Be 2
+        foreach ($r in $results) {
+            $r.Answered | Should -Be $r.Id
+            $r.Text | Should -Be "ping $($r.Id)"
+        }
+    }
+
+    It 'sends bytes with a PPID and an encoding' {
+        $session = Connect-PoolElement EchoPool
+        try {
+            $bytes = Send-PoolRequest -Session $session -Message ([byte[]] (0, 1, 2, 255)) -Ppid 42
+            $bytes.Data | Should -Be @(0, 1, 2, 255)
+            (Send-PoolRequest -Session $session -Message 'grüß' -Encoding latin1).Text | Should -Be 'grüß'
+        }
+        finally { Disconnect-PoolElement $session }
+        $session.State | Should -Be 'Closed'
+    }
+
+    It 'writes the session object with pool handle, element, state, failovers, cookie and last error' {
+        $session = Connect-PoolElement EchoPool
+        try {
+            $session.PoolHandle.ToString() | Should -Be 'EchoPool'
+            $session.CurrentElement | Should -BeOfType ([RSerPool.PoolElement])
+            $session.State | Should -Be 'Connected'
+            $session.FailoverCount | Should -Be 0
+            $session.HasCookie | Should -BeOfType ([bool])
+            $session.PSObject.Properties.Name | Should -Contain 'LastError'
+            (Get-PoolSession) | Should -Contain $session
+            ($session | Format-Table | Out-String -Width 200) | Should -Match 'Connected'
+        }
+        finally { Disconnect-PoolElement $session }
+        Get-PoolSession | Should -Not -Contain $session
+    }
+
+    It 'closes the sessions of a runspace when it closes' {
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
+        $session = $ps.AddScript("Import-Module '$script:Manifest'; Connect-PoolElement EchoPool").Invoke()[0]
+        $session.State | Should -Be 'Connected'
+        $runspace.Close()
+        $ps.Dispose(); $runspace.Dispose()
+        $session.State | Should -Be 'Closed'
+    }
+
+    It 'fails over by itself when its element dies, runs -OnFailover first and resends' {
+        $pool = New-PoolName 'LabFailover'
+        $names = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xf001, 0xf002
+        $log = [System.Collections.Generic.List[string]]::new()
+        $session = Connect-PoolElement $pool -OnFailover {
+            param($Session)
+            $log.Add('failover to ' + $Session.CurrentElement.IdentifierText)
+            $log.Add((Send-PoolRequest -Session $Session -Message 'login' -ErrorAction Stop).Text)
+        }.GetNewClosure()
+        try {
+            (Send-PoolRequest -Session $session 'before').Text | Should -Be 'before'
+            $first = $session.CurrentElement.Identifier
+            Invoke-PoolScript kill $names[$first] | Out-Null
+
+            $reply = Send-PoolRequest -Session $session 'after' -Idempotent -TimeoutSec 20
+            $reply.Text | Should -Be 'after'
+            $reply.FailedOver | Should -BeTrue
+            $reply.Element.Identifier | Should -Not -Be $first
+            $session.FailoverCount | Should -Be 1
+            $session.CurrentElement.Identifier | Should -Be $reply.Element.Identifier
+            $log | Should -Be @("failover to $($reply.Element.IdentifierText)", 'login')
+        }
+        finally { Disconnect-PoolElement $session }
+    }
+
+    It 'writes Timeout when the element does not answer' {
+        $pool = New-PoolName 'LabDiscard'
+        $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xd001
+        $session = Connect-PoolElement $pool -NoFailover
+        try {
+            $out = Send-PoolRequest -Session $session 'anyone?' -TimeoutSec 1 -ErrorAction SilentlyContinue -ErrorVariable failures
+            $out | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -Be 'Timeout,RSerPool.PowerShell.Commands.SendPoolRequestCommand'
+            $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $failures[0].TargetObject | Should -Be $session
+        }
+        finally { Disconnect-PoolElement $session }
+    }
+
+    It 'stops a request blocked on a silent element within a second (Ctrl+C)' {
+        $pool = New-PoolName 'LabSilent'
+        $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xd101
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$script:Manifest'; `$s = Connect-PoolElement $pool -NoFailover; Send-PoolRequest -Session `$s 'wait' -TimeoutSec 120 -Verbose")
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (@($ps.Streams.Verbose.Message) -match '^Sending') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Start-Sleep -Milliseconds 500
+            $handle.IsCompleted | Should -BeFalse
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'reports an element as unreachable, with -WhatIf first' {
+        $pool = New-PoolName 'LabReport'
+        $null = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xe101
+        $element = Resolve-PoolHandle $pool
+        $element | Register-PoolElementFailure -WhatIf
+        $element | Register-PoolElementFailure -Confirm:$false -PassThru -WarningAction SilentlyContinue | Should -Be $element
+    }
+}
+
+Describe 'Lab: parallel runbooks' -Tag 'Lab' {
+    It 'resolves and checks EchoPool from 100 parallel iterations' {
+        $results = 1..100 | ForEach-Object -ThrottleLimit 8 -Parallel {
+            Import-Module $using:Manifest
+            $elements = @(Resolve-PoolHandle EchoPool)
+            $answers = if ($_ % 10 -eq 0) {
+                @($elements | ForEach-Object { (Send-PoolRequest -PoolElement $_ -Message "p$($_.Identifier)" -TimeoutSec 30).Text })
+            }
+            [pscustomobject]@{ Elements = $elements.Count; Answers = @($answers).Count }
+        }
+        @($results).Count | Should -Be 100
+        $results.Elements | Should -Not -Contain 0
+        ($results | Measure-Object Answers -Sum).Sum | Should -Be 20
+    }
+}
