@@ -55,7 +55,10 @@ internal sealed class AnnounceListener : IAsyncDisposable
             {
                 socket = new Socket(group.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(group.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, group.Port));
+                // Bound to the group address, not the wildcard: Linux hands a wildcard-bound socket every
+                // multicast datagram for that port of any group the host joined (IP_MULTICAST_ALL), so
+                // a listener for one group would learn the registrars announcing on another.
+                socket.Bind(group);
                 if (group.AddressFamily == AddressFamily.InterNetworkV6)
                 {
                     socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(group.Address));

@@ -239,6 +239,16 @@ public sealed class PoolSession : IAsyncDisposable
         IMessageChannel? old = Interlocked.Exchange(ref _channel, null);
         if (old is not null)
         {
+            // Take the control messages that arrived before the failure: rsplib's elements send their
+            // latest cookie right before a graceful shutdown, and the next element needs that one.
+            for (int i = 0; i < 64 && old.TryReceivePending(out ChannelMessage pending); i++)
+            {
+                if (pending.PayloadProtocolId == AsapPpid)
+                {
+                    HandleControl(pending.Data.Span);
+                }
+            }
+
             // rsplib aborts the old association before failing over (rsp_forcefailover).
             if (old is Transport.Sctp.SctpChannel sctp)
             {

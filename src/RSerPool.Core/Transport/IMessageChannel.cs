@@ -34,4 +34,16 @@ public interface IMessageChannel : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The message; never a fragment.</returns>
     ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a message that already arrived, without waiting, even after the association failed: an
+    /// element may send its last ASAP cookie just before it shuts the association down.
+    /// </summary>
+    /// <param name="message">The message, when one was queued.</param>
+    /// <returns>False when nothing (more) is queued.</returns>
+    bool TryReceivePending(out ChannelMessage message)
+    {
+        message = default;
+        return false;
+    }
 }

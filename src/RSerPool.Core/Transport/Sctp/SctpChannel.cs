@@ -144,6 +144,33 @@ internal sealed class SctpChannel : IMessageChannel
         }
     }
 
+    /// <inheritdoc />
+    public bool TryReceivePending(out ChannelMessage message)
+    {
+        message = default;
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
+        var assembler = new MessageAssembler(_options.MaxMessageSize);
+        for (int i = 0; i < 64; i++)
+        {
+            ReceiveStatus status = TryReceive(ref assembler, out message);
+            if (status == ReceiveStatus.Message)
+            {
+                return true;
+            }
+
+            if (status != ReceiveStatus.Notification)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Reads back the association's failure-detection settings (for diagnostics and tests).</summary>
     internal SctpTuning ReadTuning() => SctpSocket.ReadTuning(_socket);
 
