@@ -4,7 +4,7 @@
 #   pool.sh start-registrar NAME [--asap ADDR:PORT | --no-asap] [--enrp ADDR:PORT]
 #                                [--peer ADDR:PORT ...] [RSPLIB-ARG ...]
 #   pool.sh start-pe NAME --kind echo|daytime|discard|chargen|pingpong --pool HANDLE --id 0xHEX
-#                         [--registrar ADDR:PORT] [--local ADDR:PORT] [RSPLIB-ARG ...]
+#                         [--registrar ADDR:PORT|none] [--local ADDR:PORT] [RSPLIB-ARG ...]
 #   pool.sh stop NAME...       SIGTERM (rsplib deregisters / shuts down), SIGKILL after a grace
 #   pool.sh kill NAME...       SIGKILL at once (a PE dying mid-session)
 #   pool.sh freeze NAME | thaw NAME      SIGSTOP / SIGCONT
@@ -137,8 +137,10 @@ cmd_start_pe() {
     case $kind in echo|daytime|discard|chargen|pingpong) ;; *) die "--kind echo|daytime|discard|chargen|pingpong is required" ;; esac
     [ -n "$pool" ] || die "--pool HANDLE is required"
     case $id in 0x[0-9a-fA-F]*) ;; *) die "--id 0xHEX is required" ;; esac
-    local args=(rspserver "-$kind" "-poolhandle=$pool" "-identifier=$id" "-registrar=$registrar"
+    local args=(rspserver "-$kind" "-poolhandle=$pool" "-identifier=$id"
         -loglevel=3 -logcolor=off "-logfile=$STATE/$name.log")
+    # --registrar none: no static registrar, the PE finds one through announces (-asapannounce=).
+    [ "$registrar" != none ] && args+=("-registrar=$registrar")
     [ -n "$local_addr" ] && args+=("-local=$local_addr")
     args+=("${extra[@]}")
     local pid

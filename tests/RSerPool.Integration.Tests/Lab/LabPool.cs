@@ -55,11 +55,8 @@ public sealed class LabPool : IDisposable
             "start-pe", name, "--kind", kind, "--pool", poolHandle,
             "--id", "0x" + identifier.ToString("x8", CultureInfo.InvariantCulture),
         };
-        if (registrar is not null)
-        {
-            args.Add("--registrar");
-            args.Add(registrar.ToString());
-        }
+        args.Add("--registrar");
+        args.Add(registrar?.ToString() ?? "none"); // none: the element finds a registrar through announces
 
         if (local is not null)
         {
