@@ -1,47 +1,100 @@
 using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Threading;
 using System.Threading.Tasks;
 using RSerPool.Client;
 using RSerPool.Registrars;
+using RSerPool.Sessions;
+using RSerPool.Transport;
+using RSerPool.Transport.Sctp;
 
 namespace RSerPool.LabBench;
 
 /// <summary>
-/// Command-line driver for the lab benchmarks. Each mode prints one RESULT line in the same format
-/// as the C drivers beside it, so the scripts can compute ratios from one VM boot.
+/// Command-line driver for the lab benchmarks (benchmarks/lab/*.sh). Each mode prints RESULT lines
+/// in the same format as the C drivers beside it (hres-rsplib.c, echo-rsplib.c, echo-raw.c), so
+/// the scripts compute ratios from one VM boot. Times are taken in-process with Stopwatch
+/// (CLOCK_MONOTONIC), like the C drivers' clock_gettime(CLOCK_MONOTONIC).
 /// </summary>
-public static class Program
+public static partial class Program
 {
-    /// <summary>resolve REGISTRAR POOLHANDLE N: N uncached handle resolutions through our core.</summary>
+    private const string Usage =
+        "usage: RSerPool.LabBench resolve REGISTRAR POOL N\n" +
+        "       RSerPool.LabBench session REGISTRAR POOL WARMUP_S SECONDS SIZE\n" +
+        "       RSerPool.LabBench transport ADDR:PORT WARMUP_S SECONDS SIZE [timeout]\n" +
+        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK";
+
+    // Mirrors echo-rsplib.c: answered requests before the kill and after the failover, per run.
+    private const int PreKill = 40;
+    private const int PostFailover = 40;
+
+    private static readonly StderrLoggerFactory Logs = StderrLoggerFactory.FromEnvironment();
+
+    /// <summary>Runs one mode.</summary>
+    /// <param name="args">The mode and its arguments (see the usage text).</param>
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 4 && args[0] == "resolve")
+        ArgumentNullException.ThrowIfNull(args);
+        try
         {
-            return await ResolveAsync(RegistrarAddress.Parse(args[1]), args[2], long.Parse(args[3], CultureInfo.InvariantCulture));
+            return args switch
+            {
+                ["resolve", var registrar, var pool, var n] => await ResolveAsync(RegistrarAddress.Parse(registrar), pool, Long(n)),
+                ["session", var registrar, var pool, var warmup, var seconds, var size] =>
+                    await SessionRateAsync(RegistrarAddress.Parse(registrar), pool, Seconds(warmup), Seconds(seconds), Size(size)),
+                ["transport", var address, var warmup, var seconds, var size] =>
+                    await TransportRateAsync(IPEndPoint.Parse(address), Seconds(warmup), Seconds(seconds), Size(size), false),
+                ["transport", var address, var warmup, var seconds, var size, "timeout"] =>
+                    await TransportRateAsync(IPEndPoint.Parse(address), Seconds(warmup), Seconds(seconds), Size(size), true),
+                ["failover", var registrar, var pool, var runs, var stateDir, var hook] =>
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook),
+                _ => UsageError(),
+            };
         }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return UsageError();
+        }
+    }
 
-        Console.Error.WriteLine("usage: RSerPool.LabBench resolve REGISTRAR POOLHANDLE N");
+    private static int UsageError()
+    {
+        Console.Error.WriteLine(Usage);
         return 2;
     }
 
+    private static PoolUserOptions UserOptions(RegistrarAddress registrar, TimeSpan? staleCache = null) => new()
+    {
+        Registrars = new[] { registrar },
+        UseAnnounces = false,
+        StaleCacheValue = staleCache ?? PoolUserDefaults.StaleCacheValue,
+    };
+
+    /// <summary>resolve: N uncached handle resolutions through our core (issue 5 §7).</summary>
     private static async Task<int> ResolveAsync(RegistrarAddress registrar, string poolHandle, long n)
     {
         // Like rsplib's rsp_getaddrinfo(..., staleCacheValue 0): every call asks the registrar.
-        await using var user = new PoolUser(new PoolUserOptions { Registrars = new[] { registrar }, UseAnnounces = false, StaleCacheValue = TimeSpan.Zero });
+        await using var user = new PoolUser(UserOptions(registrar, TimeSpan.Zero), Logs);
         PoolHandle handle = poolHandle;
         for (long i = 0; i < n / 10 + 1; i++)
         {
-            await user.ResolveAsync(handle);
+            await user.ResolveAsync(handle, refresh: true);
         }
 
         long ok = 0, failed = 0;
-        var clock = Stopwatch.StartNew();
+        long start = Stopwatch.GetTimestamp();
         for (long i = 0; i < n; i++)
         {
             try
             {
-                if ((await user.ResolveAsync(handle)).Elements.Count > 0)
+                if ((await user.ResolveAsync(handle, refresh: true)).Elements.Count > 0)
                 {
                     ok++;
                 }
@@ -56,8 +109,286 @@ public static class Program
             }
         }
 
-        double seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT impl=ours n={n} ok={ok} failed={failed} seconds={seconds:0.0000} rate={ok / seconds:0.0}"));
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Result($"impl=ours n={n} ok={ok} failed={failed} seconds={seconds:0.0000} rate={ok / seconds:0.0}");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>session: echo requests on one PoolSession, one outstanding (issue 6 §6, first rate).</summary>
+    private static async Task<int> SessionRateAsync(RegistrarAddress registrar, string poolHandle, TimeSpan warmup, TimeSpan duration, int size)
+    {
+        await using var user = new PoolUser(UserOptions(registrar), Logs);
+        await using PoolSession session = await user.ConnectAsync(poolHandle);
+        var request = new byte[size];
+        Array.Fill(request, (byte)'x');
+        var options = new RequestOptions();
+        ulong seq = 0;
+        long bad = 0;
+        RateLoop measured = default;
+        for (int phase = 0; phase < 2; phase++)
+        {
+            var loop = new RateLoop(phase == 0 ? warmup : duration);
+            do
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
+                SessionReply reply = await session.RequestAsync(request, options);
+                bad += Matches(reply.Messages[0].Data.Span, request) ? 0 : 1;
+            }
+            while (loop.Next());
+
+            measured = loop;
+        }
+
+        Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount}");
+        return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// transport: our SCTP channel alone against a raw echo server (issue 6 §6, second rate). With
+    /// "timeout" (a diagnostic), each receive gets its own 10 s timeout the way PoolSession's
+    /// ReceiveAnswerAsync does it (a linked CancellationTokenSource and CancelAfter per request).
+    /// </summary>
+    private static async Task<int> TransportRateAsync(IPEndPoint server, TimeSpan warmup, TimeSpan duration, int size, bool perRequestTimeout)
+    {
+        await using IMessageChannel channel = await new SctpChannelFactory().ConnectAsync(new[] { server }, CancellationToken.None);
+        var request = new byte[size];
+        Array.Fill(request, (byte)'x');
+        ulong seq = 0;
+        long bad = 0;
+        RateLoop measured = default;
+        for (int phase = 0; phase < 2; phase++)
+        {
+            var loop = new RateLoop(phase == 0 ? warmup : duration);
+            do
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
+                await channel.SendAsync(request, 0, 0, CancellationToken.None);
+                ChannelMessage answer;
+                if (perRequestTimeout)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                    answer = await channel.ReceiveAsync(timeout.Token);
+                }
+                else
+                {
+                    answer = await channel.ReceiveAsync(CancellationToken.None);
+                }
+
+                bad += Matches(answer.Data.Span, request) ? 0 : 1;
+            }
+            while (loop.Next());
+
+            measured = loop;
+        }
+
+        Result($"impl=ours-transport{(perRequestTimeout ? "-timeout" : "")} n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0}");
+        return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// failover: a continuous loop of idempotent requests; in each run the serving element is SIGKILLed
+    /// by a helper thread started just before a request (so one is usually in flight), and the time
+    /// from kill() to the first answer from another element is taken, with the requests lost (a
+    /// RequestAsync that threw). Then HOOK restarts the element. Mirrors echo-rsplib.c's failover mode.
+    /// </summary>
+    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook)
+    {
+        await using var user = new PoolUser(UserOptions(registrar), Logs);
+        await using PoolSession session = await user.ConnectAsync(poolHandle);
+        var request = new byte[64];
+        var options = new RequestOptions { Idempotent = true };
+        ulong seq = 0;
+        uint pe = 0;
+
+        async Task<bool> ExchangeAsync()
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
+            try
+            {
+                SessionReply reply = await session.RequestAsync(request, options);
+                pe = reply.Element.Identifier;
+                return Matches(reply.Messages[0].Data.Span, request);
+            }
+            catch (RSerPoolException e)
+            {
+                Console.Error.WriteLine($"request {seq} lost: {e.Failure}: {e.Message}");
+                return false;
+            }
+        }
+
+        for (int i = 0; i < PreKill; i++)
+        {
+            if (!await ExchangeAsync())
+            {
+                Console.Error.WriteLine("warm-up request failed");
+                return 1;
+            }
+        }
+
+        var times = new List<double>();
+        long lostTotal = 0;
+        for (int run = 1; run <= runs; run++)
+        {
+            for (int i = 0; i < PreKill; i++)
+            {
+                if (!await ExchangeAsync())
+                {
+                    Console.Error.WriteLine("request before the kill failed");
+                    return 1;
+                }
+            }
+
+            _ = Logs.Drain();
+            uint killed = pe;
+            string name = string.Create(CultureInfo.InvariantCulture, $"pe{killed:x8}");
+            int victim = int.Parse(File.ReadAllText(Path.Combine(stateDir, name + ".pid")).Trim(), CultureInfo.InvariantCulture);
+            int failoversBefore = session.FailoverCount;
+            long killedAt = 0;
+            var killer = new Thread(() =>
+            {
+                killedAt = Stopwatch.GetTimestamp();
+                _ = Kill(victim, 9);
+            });
+            killer.Start();   // races with the next request, as a crash would
+
+            long firstAnswer = 0, answered = 0, lost = 0;
+            long giveUp = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+            while (answered < PostFailover && Stopwatch.GetTimestamp() < giveUp)
+            {
+                if (!await ExchangeAsync())
+                {
+                    lost++;
+                    continue;
+                }
+
+                if (pe != killed)
+                {
+                    if (firstAnswer == 0)
+                    {
+                        firstAnswer = Stopwatch.GetTimestamp();
+                    }
+
+                    answered++;
+                }
+            }
+
+            killer.Join();
+            Console.WriteLine(Timeline("ours", run, killedAt, firstAnswer));
+            if (firstAnswer == 0)
+            {
+                Console.Error.WriteLine($"run {run}: no answer from another element within 60 s");
+                return 1;
+            }
+
+            double ms = Stopwatch.GetElapsedTime(killedAt, firstAnswer).TotalMilliseconds;
+            times.Add(ms);
+            lostTotal += lost;
+            Result($"impl=ours mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore}");
+            if (run < runs && !await RunHookAsync(hook, name))
+            {
+                return 1;
+            }
+        }
+
+        times.Sort();
+        Result($"impl=ours mode=failover-median runs={runs} failover_ms={times[runs / 2]:0.0} lost_total={lostTotal}");
+        return 0;
+    }
+
+    /// <summary>
+    /// One line with the milliseconds from the kill to each step the core logged (the events it logs
+    /// at Information level during a failover) and to the first answer from another element.
+    /// </summary>
+    private static string Timeline(string impl, int run, long killedAt, long answeredAt)
+    {
+        var steps = new System.Text.StringBuilder();
+        foreach ((long at, string _, string message) in Logs.Drain())
+        {
+            string step = message switch
+            {
+                _ when message.Contains("failing over", StringComparison.Ordinal) => "detected",
+                _ when message.StartsWith("Reported", StringComparison.Ordinal) => "reported",
+                _ when message.StartsWith("Resolved", StringComparison.Ordinal) => "resolved",
+                _ when message.StartsWith("Could not connect", StringComparison.Ordinal) => "connect-failed",
+                _ when message.Contains("failed over to", StringComparison.Ordinal) => "connected",
+                _ when message.StartsWith("Resending", StringComparison.Ordinal) => "resent",
+                _ => "other",
+            };
+            steps.Append(CultureInfo.InvariantCulture, $" {step}=+{Stopwatch.GetElapsedTime(killedAt, at).TotalMilliseconds:0}");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"TIMELINE impl={impl} run={run} kill=0{steps} answered=+{Stopwatch.GetElapsedTime(killedAt, answeredAt).TotalMilliseconds:0}");
+    }
+
+    private static async Task<bool> RunHookAsync(string hook, string name)
+    {
+        using var process = Process.Start(new ProcessStartInfo("/bin/sh", new[] { "-c", hook + " " + name }) { UseShellExecute = false })!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"hook failed ({process.ExitCode}): {hook} {name}");
+        }
+
+        return process.ExitCode == 0;
+    }
+
+    private static bool Matches(ReadOnlySpan<byte> answer, ReadOnlySpan<byte> request) => answer.SequenceEqual(request);
+
+    private static void Result(string text) => Console.WriteLine("RESULT " + text);
+
+    private static long Long(string text) => long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static TimeSpan Seconds(string text) => TimeSpan.FromSeconds(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+
+    private static int Size(string text)
+    {
+        int size = (int)Long(text);
+        return size is >= 8 and <= 65536 ? size : throw new FormatException("SIZE must be 8..65536.");
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    /// <summary>Counts iterations until a deadline, reading the clock once per iteration (as the C drivers do).</summary>
+    private struct RateLoop
+    {
+        private readonly long _start;
+        private readonly long _end;
+        private long _last;
+
+        private readonly TimeSpan _cpuStart;
+        private TimeSpan _cpu;
+
+        public RateLoop(TimeSpan duration)
+        {
+            _cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            _start = Stopwatch.GetTimestamp();
+            _end = _start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            _last = _start;
+            Count = 0;
+        }
+
+        public long Count { get; private set; }
+
+        public readonly double Seconds => (double)(_last - _start) / Stopwatch.Frequency;
+
+        public readonly double Rate => Count / Seconds;
+
+        /// <summary>CPU time (user + system, every thread: JIT, GC, socket engine included) per iteration, in microseconds.</summary>
+        public readonly double CpuMicrosecondsPerIteration => (_cpu - _cpuStart).TotalMicroseconds / Count;
+
+        public bool Next()
+        {
+            Count++;
+            _last = Stopwatch.GetTimestamp();
+            if (_last < _end)
+            {
+                return true;
+            }
+
+            _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            return false;
+        }
     }
 }

@@ -1,0 +1,67 @@
+# Shared by benchmarks/lab/*-bench.sh (sourced, from the repository root).
+# On the host: bench_build compiles the C drivers and our .NET driver. In the lab: bench_pool_up
+# starts one rsplib registrar and N echo elements; bench_restart_pe brings a killed one back.
+
+BENCH_BIN=benchmarks/lab/bin                                        # git-ignored (bin/)
+BENCH_DEFAULT_DLL=benchmarks/RSerPool.LabBench/bin/Release/net10.0/RSerPool.LabBench.dll
+# BENCH_DLL: another build of our driver (e.g. against a patched core); then nothing is built for it.
+BENCH_DLL=${BENCH_DLL:-$BENCH_DEFAULT_DLL}
+BENCH_POOL=BenchPool
+BENCH_REGISTRAR=127.0.0.1:3863
+POOL_SH=tests/lab/pool.sh
+
+bench_log() { echo "bench: [$(date +%H:%M:%S)] $*" >&2; }
+
+# ---- host ----------------------------------------------------------------------------------
+bench_build() {
+    if ! dpkg -s librsplib-dev >/dev/null 2>&1; then
+        bench_log "installing librsplib-dev"
+        apt-get update -qq && apt-get install -y -qq librsplib-dev >/dev/null
+    fi
+    mkdir -p "$BENCH_BIN"
+    gcc -O2 -Wall -o "$BENCH_BIN/hres-rsplib" benchmarks/lab/hres-rsplib.c -lrsplib
+    gcc -O2 -Wall -pthread -o "$BENCH_BIN/echo-rsplib" benchmarks/lab/echo-rsplib.c -lrsplib
+    gcc -O2 -Wall -o "$BENCH_BIN/echo-raw" benchmarks/lab/echo-raw.c
+    if [ "$BENCH_DLL" = "$BENCH_DEFAULT_DLL" ]; then
+        bench_log "building RSerPool.LabBench (Release)"
+        dotnet build benchmarks/RSerPool.LabBench -c Release -nologo -v:quiet -clp:ErrorsOnly >&2
+    else
+        bench_log "using our driver $BENCH_DLL (not rebuilt)"
+    fi
+    # run.sh rebuilds its VM pieces itself when stale; setup.sh also installs qemu and rsplib.
+    if ! command -v qemu-system-x86_64 >/dev/null || ! command -v rspserver >/dev/null; then
+        bash tests/lab/setup.sh >&2
+    fi
+}
+
+# ---- lab -----------------------------------------------------------------------------------
+# Element i (1..N): name pe0000b00i, identifier 0x0000b00i, SCTP port 7600+i on pool0. The drivers
+# find the pid of the element serving them as $LAB_STATE/pe<identifier as 8 hex digits>.pid.
+bench_pe_start() {   # NAME
+    local id=${1#pe}
+    bash $POOL_SH start-pe "$1" --kind echo --pool $BENCH_POOL --id "0x$id" \
+        --registrar $BENCH_REGISTRAR --local "10.255.255.1:$((7600 + 16#$id - 16#b000))" 2>/dev/null
+}
+
+bench_pool_up() {   # N
+    bash $POOL_SH start-registrar reg --asap $BENCH_REGISTRAR 2>/dev/null
+    local i
+    for i in $(seq 1 "$1"); do bench_pe_start "pe0000b00$i"; done
+    bash $POOL_SH wait-registered $BENCH_POOL --count "$1" --timeout 120
+}
+
+bench_restart_pe() {   # NAME: after a SIGKILL: wait until the registrar dropped it, start it again
+    local n
+    n=$(ls "$LAB_STATE"/pe*.kind | wc -l)
+    bash $POOL_SH wait-registered $BENCH_POOL --count $((n - 1)) --timeout 60 2>/dev/null
+    bench_pe_start "$1"
+    bash $POOL_SH wait-registered $BENCH_POOL --count "$n" --timeout 60 2>/dev/null
+}
+
+# Reads KEY=VALUE from a RESULT line.
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+# Median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "nan"; else printf "%.2f", a / b }'; }
