@@ -261,12 +261,16 @@ public sealed class PoolSession : IAsyncDisposable
         }
 
         var excluded = new HashSet<uint>();
+        Task report = Task.CompletedTask;
         if (failed is not null)
         {
             if (verdict.ReportNow)
             {
+                // The report (which drops the element from the cache before its first await) runs
+                // beside the reconnect instead of before it: the registrar round trip is off the
+                // failover's critical path.
                 excluded.Add(failed.Identifier);
-                await ReportAsync(failed, cancellationToken).ConfigureAwait(false);
+                report = ReportAsync(failed, cancellationToken);
             }
             else if (verdict.ProbeBeforeReport)
             {
@@ -274,7 +278,14 @@ public sealed class PoolSession : IAsyncDisposable
             }
         }
 
-        await ConnectSomeElementAsync(null, excluded, isFailover: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConnectSomeElementAsync(null, excluded, isFailover: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await report.ConfigureAwait(false);
+        }
     }
 
     private async Task ConnectSomeElementAsync(PoolElement? pinned, HashSet<uint> excluded, bool isFailover, CancellationToken cancellationToken)
