@@ -23,7 +23,7 @@ internal sealed class InMemoryChannelFactory : IChannelFactory
     private readonly ConcurrentDictionary<IPEndPoint, Handler> _handlers = new();
     private readonly object _gate = new();
     private readonly List<IPEndPoint> _attempts = new();
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly ChangeSignal _changes = new();
     private int _pending;
     private int _maxPending;
 
@@ -132,7 +132,7 @@ internal sealed class InMemoryChannelFactory : IChannelFactory
             }
         }
 
-        Signal();
+        _changes.Signal();
         using CancellationTokenRegistration registration = cancellationToken.Register(Finish);
         try
         {
@@ -155,48 +155,15 @@ internal sealed class InMemoryChannelFactory : IChannelFactory
         finally
         {
             Finish();
-            Signal();
+            _changes.Signal();
         }
     }
 
     /// <summary>Waits (guarded) until at least <paramref name="count"/> connects have started.</summary>
-    public Task WaitForConnectsAsync(int count) => WaitUntilAsync(() => ConnectCount >= count, $"{count} connect(s)");
+    public Task WaitForConnectsAsync(int count) => _changes.WaitUntilAsync(() => ConnectCount >= count, () => $"Waited in vain for {count} connect(s): {ConnectCount} started, {PendingConnects} pending.");
 
     /// <summary>Waits (guarded) until exactly <paramref name="count"/> connects are pending.</summary>
-    public Task WaitForPendingAsync(int count) => WaitUntilAsync(() => PendingConnects == count, $"{count} pending connect(s)");
-
-    private async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + TestClock.Guard;
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition())
-            {
-                return;
-            }
-
-            TimeSpan left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"Waited in vain for {what}: {ConnectCount} started, {PendingConnects} pending.");
-            }
-
-            try
-            {
-                await changed.WaitAsync(left).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Checked again at the top.
-            }
-        }
-    }
+    public Task WaitForPendingAsync(int count) => _changes.WaitUntilAsync(() => PendingConnects == count, () => $"Waited in vain for {count} pending connect(s): {ConnectCount} started, {PendingConnects} pending.");
 
     private static async ValueTask<IMessageChannel> HangAsync(IReadOnlyList<IPEndPoint> peer, CancellationToken cancellationToken)
     {
@@ -204,20 +171,6 @@ internal sealed class InMemoryChannelFactory : IChannelFactory
         using CancellationTokenRegistration r = cancellationToken.Register(() => never.TrySetCanceled(cancellationToken));
         return await never.Task.ConfigureAwait(false);
     }
-
-    private void Signal()
-    {
-        TaskCompletionSource signal;
-        lock (_gate)
-        {
-            signal = _changed;
-            _changed = NewSignal();
-        }
-
-        signal.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A peer whose connects the test completes one by one.</summary>
     internal sealed class DeferredPeer

@@ -49,7 +49,7 @@ internal sealed class ScriptedRegistrar
     private readonly List<uint> _ppids = new();
     private readonly List<InMemoryChannel> _associations = new();
     private readonly List<Exception> _faults = new();
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly ChangeSignal _changes = new();
     private int _undecodable;
     private volatile bool _accepting = true;
 
@@ -152,7 +152,7 @@ internal sealed class ScriptedRegistrar
             _associations.Add(serverSide);
         }
 
-        Signal();
+        _changes.Signal();
         _ = Task.Run(() => ServeAsync(serverSide));
     }
 
@@ -167,10 +167,10 @@ internal sealed class ScriptedRegistrar
     }
 
     /// <summary>Waits (guarded) until at least <paramref name="count"/> requests were received.</summary>
-    public Task WaitForRequestsAsync(int count) => WaitUntilAsync(() => Requests.Count >= count, $"{count} request(s) at {Address}");
+    public Task WaitForRequestsAsync(int count) => _changes.WaitUntilAsync(() => Requests.Count >= count, () => $"Waited in vain for {count} request(s) at {Address}; got {Requests.Count}.");
 
     /// <summary>Waits (guarded) until at least <paramref name="count"/> messages arrived, decodable or not.</summary>
-    public Task WaitForMessagesAsync(int count) => WaitUntilAsync(() => Requests.Count + UndecodableRequests >= count, $"{count} message(s) at {Address}");
+    public Task WaitForMessagesAsync(int count) => _changes.WaitUntilAsync(() => Requests.Count + UndecodableRequests >= count, () => $"Waited in vain for {count} message(s) at {Address}; got {Requests.Count}.");
 
     /// <summary>Fails when the script threw.</summary>
     public void AssertHealthy()
@@ -191,7 +191,7 @@ internal sealed class ScriptedRegistrar
                 if (!AsapCodec.TryDecode(message.Data.Span, out AsapMessage? request, out _))
                 {
                     Interlocked.Increment(ref _undecodable);
-                    Signal();
+                    _changes.Signal();
                     continue;
                 }
 
@@ -237,7 +237,7 @@ internal sealed class ScriptedRegistrar
 
                 // Recorded before the script runs (a caller that got the answer sees its request counted);
                 // waiters are woken after the replies went out.
-                Signal();
+                _changes.Signal();
             }
         }
         catch (TransportException)
@@ -245,51 +245,4 @@ internal sealed class ScriptedRegistrar
             // The association ended; nothing more to serve.
         }
     }
-
-    private async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        DateTime deadline = DateTime.UtcNow + TestClock.Guard;
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition())
-            {
-                return;
-            }
-
-            TimeSpan left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"Waited in vain for {what}; got {Requests.Count}.");
-            }
-
-            try
-            {
-                await changed.WaitAsync(left).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Checked again at the top.
-            }
-        }
-    }
-
-    private void Signal()
-    {
-        TaskCompletionSource signal;
-        lock (_gate)
-        {
-            signal = _changed;
-            _changed = NewSignal();
-        }
-
-        signal.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
