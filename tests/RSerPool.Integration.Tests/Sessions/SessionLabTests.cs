@@ -81,7 +81,7 @@ public sealed class SessionLabTests : IDisposable
 
         for (ulong n = 1; n <= 20; n++)
         {
-            SessionReply reply = await session.RequestAsync(Ping(n), ping);
+            SessionReply reply = await session.RequestAsync(PingPongMessages.Ping(n), ping);
             ReadOnlySpan<byte> pong = reply.Messages[0].Data.Span;
             Assert.Equal(0x02, pong[0]);
             Assert.Equal(n, BinaryPrimitives.ReadUInt64BigEndian(pong[4..]));
@@ -126,17 +126,6 @@ public sealed class SessionLabTests : IDisposable
         _log);
 
     private static string Name(uint id) => "pe-" + id.ToString("x8", CultureInfo.InvariantCulture);
-
-    private static byte[] Ping(ulong number)
-    {
-        byte[] text = Encoding.ASCII.GetBytes($"Message {number}");
-        byte[] ping = new byte[12 + text.Length];
-        ping[0] = 0x01;
-        BinaryPrimitives.WriteUInt16BigEndian(ping.AsSpan(2), (ushort)ping.Length);
-        BinaryPrimitives.WriteUInt64BigEndian(ping.AsSpan(4), number);
-        text.CopyTo(ping, 12);
-        return ping;
-    }
 
     private static async Task Eventually(Func<bool> condition, string what)
     {

@@ -109,7 +109,7 @@ public sealed class SctpChannelLabTests
         bool sawPong = false, sawCookie = false;
         for (ulong n = 1; n <= 3 && !(sawPong && sawCookie); n++)
         {
-            await channel.SendAsync(Ping(n), PingPongPpid, 0, cts.Token);
+            await channel.SendAsync(PingPongMessages.Ping(n), PingPongPpid, 0, cts.Token);
             while (!cts.IsCancellationRequested)
             {
                 ChannelMessage m = await channel.ReceiveAsync(cts.Token);
@@ -206,18 +206,6 @@ public sealed class SctpChannelLabTests
         // kernel's default RTO a lost peer would take over a minute to detect. The bound is generous
         // because the TCG guest is slow and noisy; the measured time is in the test output.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the failure took {clock.Elapsed.TotalMilliseconds:0} ms");
-    }
-
-    private static byte[] Ping(ulong number)
-    {
-        // rsplib's PingPong protocol (pingpongpackets.h): Type 1, Flags, Length, MessageNo, data.
-        byte[] text = Encoding.ASCII.GetBytes($"Message {number}");
-        byte[] ping = new byte[12 + text.Length];
-        ping[0] = 0x01;
-        BinaryPrimitives.WriteUInt16BigEndian(ping.AsSpan(2), (ushort)ping.Length);
-        BinaryPrimitives.WriteUInt64BigEndian(ping.AsSpan(4), number);
-        text.CopyTo(ping, 12);
-        return ping;
     }
 
     private static async Task<ChannelMessage> ReceiveUserDataAsync(IMessageChannel channel, CancellationToken token)
