@@ -28,7 +28,7 @@ public static partial class Program
         "usage: RSerPool.LabBench resolve REGISTRAR POOL N\n" +
         "       RSerPool.LabBench session REGISTRAR POOL WARMUP_S SECONDS SIZE\n" +
         "       RSerPool.LabBench transport ADDR:PORT WARMUP_S SECONDS SIZE [timeout]\n" +
-        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK";
+        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK [standby]";
 
     // Mirrors echo-rsplib.c: answered requests before the kill and after the failover, per run.
     private const int PreKill = 40;
@@ -53,7 +53,9 @@ public static partial class Program
                 ["transport", var address, var warmup, var seconds, var size, "timeout"] =>
                     await TransportRateAsync(IPEndPoint.Parse(address), Seconds(warmup), Seconds(seconds), Size(size), true),
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook] =>
-                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook),
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, false),
+                ["failover", var registrar, var pool, var runs, var stateDir, var hook, "standby"] =>
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true),
                 _ => UsageError(),
             };
         }
@@ -192,10 +194,11 @@ public static partial class Program
     /// from kill() to the first answer from another element is taken, with the requests lost (a
     /// RequestAsync that threw). Then HOOK restarts the element. Mirrors echo-rsplib.c's failover mode.
     /// </summary>
-    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook)
+    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby)
     {
         await using var user = new PoolUser(UserOptions(registrar), Logs);
-        await using PoolSession session = await user.ConnectAsync(poolHandle);
+        await using PoolSession session = await user.ConnectAsync(poolHandle, SessionOptions.Default with { Standby = standby });
+        string impl = standby ? "ours-standby" : "ours";
         var request = new byte[64];
         var options = new RequestOptions { Idempotent = true };
         ulong seq = 0;
@@ -239,6 +242,16 @@ public static partial class Program
                 }
             }
 
+            if (standby)
+            {
+                // Comparable runs: the standby association is up before the kill (it opens in the background).
+                long until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
+                while (session.StandbyElement is null && Stopwatch.GetTimestamp() < until)
+                {
+                    await Task.Delay(10);
+                }
+            }
+
             _ = Logs.Drain();
             uint killed = pe;
             string name = string.Create(CultureInfo.InvariantCulture, $"pe{killed:x8}");
@@ -274,7 +287,7 @@ public static partial class Program
             }
 
             killer.Join();
-            Console.WriteLine(Timeline("ours", run, killedAt, firstAnswer));
+            Console.WriteLine(Timeline(impl, run, killedAt, firstAnswer));
             if (firstAnswer == 0)
             {
                 Console.Error.WriteLine($"run {run}: no answer from another element within 60 s");
@@ -284,7 +297,7 @@ public static partial class Program
             double ms = Stopwatch.GetElapsedTime(killedAt, firstAnswer).TotalMilliseconds;
             times.Add(ms);
             lostTotal += lost;
-            Result($"impl=ours mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore}");
+            Result($"impl={impl} mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore}");
             if (run < runs && !await RunHookAsync(hook, name))
             {
                 return 1;
@@ -292,7 +305,7 @@ public static partial class Program
         }
 
         times.Sort();
-        Result($"impl=ours mode=failover-median runs={runs} failover_ms={times[runs / 2]:0.0} lost_total={lostTotal}");
+        Result($"impl={impl} mode=failover-median runs={runs} failover_ms={times[runs / 2]:0.0} lost_total={lostTotal}");
         return 0;
     }
 
@@ -305,16 +318,25 @@ public static partial class Program
         var steps = new System.Text.StringBuilder();
         foreach ((long at, string _, string message) in Logs.Drain())
         {
-            string step = message switch
+            string? step = message switch
             {
                 _ when message.Contains("failing over", StringComparison.Ordinal) => "detected",
+                _ when message.StartsWith("Closed the association", StringComparison.Ordinal) => "closed",
+                _ when message.StartsWith("Failing over to the standby", StringComparison.Ordinal) => "standby",
+                _ when message.StartsWith("Sent EndpointUnreachable", StringComparison.Ordinal) => "report-sent",
+                _ when message.StartsWith("Selected", StringComparison.Ordinal) => "selected",
                 _ when message.StartsWith("Reported", StringComparison.Ordinal) => "reported",
                 _ when message.StartsWith("Resolved", StringComparison.Ordinal) => "resolved",
                 _ when message.StartsWith("Could not connect", StringComparison.Ordinal) => "connect-failed",
                 _ when message.Contains("failed over to", StringComparison.Ordinal) => "connected",
                 _ when message.StartsWith("Resending", StringComparison.Ordinal) => "resent",
-                _ => "other",
+                _ => null,
             };
+            if (step is null)
+            {
+                continue;
+            }
+
             steps.Append(CultureInfo.InvariantCulture, $" {step}=+{Stopwatch.GetElapsedTime(killedAt, at).TotalMilliseconds:0}");
         }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace RSerPool.LabBench;
 
 /// <summary>
-/// Keeps the core's Information-level events (the core logs at that level only on failovers,
-/// connects and reports, never per request, so the rate loops pay nothing) with a monotonic stamp,
+/// Keeps the core's Debug and Information events (the core logs at those levels on failovers,
+/// connects, reports and resolutions, never per session request, so the rate loops pay nothing) with a monotonic stamp,
 /// for the failover timeline; and prints every line to stderr when RSERPOOL_BENCH_LOG names a level
 /// (Debug, Information, ...). RSERPOOL_* variables reach the lab (tests/lab/run.sh).
 /// </summary>
@@ -57,7 +57,7 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information || logLevel >= owner._print;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug || logLevel >= owner._print;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -68,7 +68,7 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
 
             long now = Stopwatch.GetTimestamp();
             string message = formatter(state, exception);
-            if (logLevel >= LogLevel.Information)
+            if (logLevel >= LogLevel.Debug)
             {
                 owner._events.Enqueue((now, category, message));
             }

@@ -101,11 +101,15 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
 done
 
 # c. failover, each driver in one process (its second and later runs have warm code paths).
-fo_ours= fo_rsplib=
+fo_ours= fo_standby= fo_rsplib=
 if part c; then
 fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE' | tee -a "$report")
 echo "$fo_ours"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"
+# The same with SessionOptions.Standby: an idle association kept open to the next element.
+fo_standby=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE' | tee -a "$report")
+echo "$fo_standby"
+bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
 fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE' | tee -a "$report")
 echo "$fo_rsplib"
 fi
@@ -125,12 +129,15 @@ fo_lost() { field lost_total "$(grep failover-median <<<"$1")"; }
     printf '%-46s %10s %16s\n' "b. our SCTP transport, raw server (req/s)" "$(m transport-ours)" "$(c transport-ours)"
     printf '%-46s %10s %16s\n' "b. bare C client, raw server (req/s)" "$(m transport-raw)" "$(c transport-raw)"
     printf '%-46s %10s\n' "c. failover, ours (ms)" "$(fo_ms "$fo_ours")"
+    printf '%-46s %10s\n' "c. failover, ours with Standby (ms)" "$(fo_ms "$fo_standby")"
     printf '%-46s %10s\n' "c. failover, rsplib PU (ms)" "$(fo_ms "$fo_rsplib")"
     printf '%-46s %10s\n' "c. requests lost, ours (all runs)" "$(fo_lost "$fo_ours")"
+    printf '%-46s %10s\n' "c. requests lost, ours with Standby (all runs)" "$(fo_lost "$fo_standby")"
     printf '%-46s %10s\n' "c. requests lost, rsplib PU (all runs)" "$(fo_lost "$fo_rsplib")"
     echo "(ratios: median over rounds of the ratio within each round; per round: ${r_session[*]:-} | ${r_transport[*]:-})"
     echo "RATIO ours/rsplib request rate      = $(median "${r_session[@]}") (goal >= 1.0)"
     echo "RATIO rsplib/bare-client (rspserver) = $(median "${r_rsplib_raw[@]}") (issue 6 quotes ~0.96)"
     echo "RATIO our transport/raw C client    = $(median "${r_transport[@]}") (goal >= 0.9)"
     echo "RATIO our failover/rsplib failover  = $(ratio "$(fo_ms "$fo_ours")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_ours"))"
+    echo "RATIO our failover (Standby)/rsplib = $(ratio "$(fo_ms "$fo_standby")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_standby"))"
 } | tee -a "$report"

@@ -196,6 +196,29 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
         finally { Disconnect-PoolElement $session }
     }
 
+    It 'keeps a standby association with -Standby and fails over to that element' {
+        $pool = New-PoolName 'LabStandby'
+        $names = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xf101, 0xf102
+        $session = Connect-PoolElement $pool -Standby
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not $session.StandbyElement -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $session.StandbyElement | Should -Not -BeNullOrEmpty
+            $standby = $session.StandbyElement.Identifier
+            $first = $session.CurrentElement.Identifier
+            $standby | Should -Not -Be $first
+            ($session | Format-List | Out-String) | Should -Match 'StandbyElement'
+            Invoke-PoolScript kill $names[$first] | Out-Null
+
+            $reply = Send-PoolRequest -Session $session 'after' -Idempotent -TimeoutSec 20
+            $reply.Text | Should -Be 'after'
+            $reply.FailedOver | Should -BeTrue
+            $reply.Element.Identifier | Should -Be $standby
+            $session.FailoverCount | Should -Be 1
+        }
+        finally { Disconnect-PoolElement $session }
+    }
+
     It 'writes Timeout when the element does not answer' {
         $pool = New-PoolName 'LabDiscard'
         $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xd001

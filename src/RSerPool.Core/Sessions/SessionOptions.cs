@@ -28,6 +28,15 @@ public sealed record SessionOptions
     public bool AllowFailover { get; init; } = true;
 
     /// <summary>
+    /// Keeps a second association open, idle, to the element the session would fail over to (the
+    /// business card's first choice, else the pool policy's next pick), so a failover only has to
+    /// echo the cookie and resend: no selection and no SCTP handshake while the user waits. It costs
+    /// that element one idle association per session; rsplib's pool users do not do this.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool Standby { get; init; }
+
+    /// <summary>
     /// Runs on the new element after every failover, after the cookie echo and before any request is
     /// resent: the application-specific failover of RFC 5351 §2.5 (log in again, replay a subscription).
     /// It may use the session. When it throws, the request fails with FailoverCallbackFailed and the session stays usable.

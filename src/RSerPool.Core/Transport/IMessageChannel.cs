@@ -23,6 +23,13 @@ public interface IMessageChannel : IAsyncDisposable
     /// <summary>Whether the association is still up as far as this side knows.</summary>
     bool IsConnected { get; }
 
+    /// <summary>
+    /// Whether the association is still up, after taking the association events already queued (a
+    /// peer that died while the channel sat idle is only noticed by reading them); user messages stay queued.
+    /// </summary>
+    /// <returns>False when the association is known to be gone.</returns>
+    bool CheckConnected() => IsConnected;
+
     /// <summary>Sends one message as a single SCTP user message.</summary>
     /// <param name="message">The message bytes.</param>
     /// <param name="payloadProtocolId">The PPID in host order (11 for ASAP).</param>

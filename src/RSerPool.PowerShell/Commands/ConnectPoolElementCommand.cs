@@ -21,7 +21,8 @@ namespace RSerPool.PowerShell.Commands;
 /// the request in flight when that is safe (the request is idempotent, or a cookie lets the new element
 /// resume). The -OnFailover script block gets the session as its only argument and may send and
 /// receive on it (Send-PoolRequest -Session $Session) before any request is resent: log in again,
-/// replay a subscription, restore state the cookie does not carry.
+/// replay a subscription, restore state the cookie does not carry. With -Standby the session keeps an
+/// idle association to its next element, so a failover only echoes the cookie and resends.
 /// </para>
 /// </remarks>
 /// <example title="Open a session and send on it">
@@ -74,6 +75,14 @@ public sealed class ConnectPoolElementCommand : RegistrarCmdletBase
     [Parameter]
     public SwitchParameter NoFailover { get; set; }
 
+    /// <summary>
+    /// Keeps a second, idle association open to the element the session would fail over to, so a
+    /// failover skips the selection and the SCTP handshake (see the session's StandbyElement). Costs
+    /// that element one idle association per session.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Standby { get; set; }
+
     /// <summary>How long a request on this session waits for its answer, in seconds, unless Send-PoolRequest -TimeoutSec says otherwise.</summary>
     /// <value>The default is 10 seconds.</value>
     [Parameter]
@@ -125,7 +134,7 @@ public sealed class ConnectPoolElementCommand : RegistrarCmdletBase
 
     private SessionOptions BuildOptions()
     {
-        SessionOptions options = SessionOptions.Default with { AllowFailover = !NoFailover.IsPresent };
+        SessionOptions options = SessionOptions.Default with { AllowFailover = !NoFailover.IsPresent, Standby = Standby.IsPresent };
         if (RequestTimeoutSec > 0)
         {
             options = options with { RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSec) };

@@ -39,13 +39,20 @@ public class SelectionAllocationTests(ITestOutputHelper output)
             last = policy.SelectOne(elements);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Selections; i++)
+        // The least of three passes: the runtime itself may allocate once on this thread while the loop
+        // is being moved to optimized code (tiering, on-stack replacement; seen under a loaded host),
+        // but an allocating policy allocates in every pass.
+        long allocated = long.MaxValue;
+        for (int pass = 0; pass < 3 && allocated != 0; pass++)
         {
-            last = policy.SelectOne(elements);
-        }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Selections; i++)
+            {
+                last = policy.SelectOne(elements);
+            }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.NotNull(last);
         output.WriteLine($"{policyType} over {poolSize}: {allocated} bytes for {Selections} selections");

@@ -69,6 +69,39 @@ public sealed class SessionLabTests : IDisposable
     }
 
     [LabFact]
+    public async Task EchoSessionWithStandby_FailsOverToTheStandbyElement_WhenItsElementIsKilled()
+    {
+        IPEndPoint registrar = StartRegistrar(3884);
+        for (int i = 1; i <= 3; i++)
+        {
+            _pool.StartPoolElement(Name(0x0000e620u + (uint)i), "echo", "StandbyEchoPool", 0x0000e620u + (uint)i, registrar, $"{LabPool.PoolAddress}:{7620 + i}");
+        }
+
+        _pool.WaitRegistered("StandbyEchoPool", 3, registrar);
+        await using PoolUser user = NewPoolUser(registrar);
+        await using PoolSession session = await user.ConnectAsync("StandbyEchoPool", SessionOptions.Default with { Standby = true });
+        var idempotent = new RequestOptions { Idempotent = true };
+        await Eventually(() => session.StandbyElement is not null, "the standby association is open");
+        uint standby = session.StandbyElement!.Identifier;
+        uint killed = session.CurrentElement!.Identifier;
+        Assert.NotEqual(killed, standby);
+
+        _pool.Kill(Name(killed));
+        for (int n = 1; n <= 5; n++)
+        {
+            string line = $"line {n}";
+            SessionReply reply = await session.RequestAsync(Encoding.ASCII.GetBytes(line), idempotent);
+            Assert.Equal(line, Encoding.ASCII.GetString(reply.Messages[0].Data.Span));
+        }
+
+        Assert.Equal(1, session.FailoverCount);
+        Assert.Equal(standby, session.CurrentElement!.Identifier);
+        Assert.Single(_log.Matching("Failing over to the standby association"));
+        await Eventually(() => _log.Matching($"/${killed:x8} as unreachable").Count == 1, "the killed element is reported once");
+        await Eventually(() => session.StandbyElement is { } next && next.Identifier != killed && next.Identifier != standby, "a new standby to the third element");
+    }
+
+    [LabFact]
     public async Task PingPongSession_Runs20Exchanges_AcrossForcedFailovers_WithCookieEcho()
     {
         IPEndPoint registrar = StartRegistrar(3882);

@@ -14,10 +14,10 @@ namespace RSerPool.Transport.Sctp;
 /// <see cref="IMessageChannel"/> over one one-to-one style SCTP association (RFC 6458 §4).
 /// </summary>
 /// <remarks>
-/// The managed <see cref="Socket"/> owns the descriptor and provides the asynchronous wait for
-/// readability (a zero-byte MSG_PEEK receive, which consumes nothing); the message itself is read
-/// with recvmsg(2), because only recvmsg returns the PPID (SCTP_RCVINFO), the end-of-record flag
-/// and notifications. Association events (RFC 6458 §6.1.1 SCTP_ASSOC_CHANGE, §6.1.5 SCTP_SHUTDOWN_EVENT)
+/// The managed <see cref="Socket"/> owns the descriptor; the wait for readability is the
+/// <see cref="ReadinessPoller"/>'s (the code waiting for an answer runs on the thread that saw it arrive);
+/// the message itself is read with recvmsg(2), because only recvmsg returns the PPID (SCTP_RCVINFO),
+/// the end-of-record flag and notifications. Association events (RFC 6458 §6.1.1 SCTP_ASSOC_CHANGE, §6.1.5 SCTP_SHUTDOWN_EVENT)
 /// arrive in the same queue, so a dead peer fails the pending receive at once instead of after a timeout.
 /// </remarks>
 internal sealed class SctpChannel : IMessageChannel
@@ -25,6 +25,7 @@ internal sealed class SctpChannel : IMessageChannel
     private readonly Socket _socket;
     private readonly SctpOptions _options;
     private readonly byte[] _chunk;
+    private readonly ReadinessWaiter _readable;
     private TransportException? _failure;
     private int _disposed;
 
@@ -33,6 +34,7 @@ internal sealed class SctpChannel : IMessageChannel
         _socket = socket;
         _options = options;
         _chunk = new byte[options.ReceiveChunkSize];
+        _readable = ReadinessPoller.Shared.Register(socket.Handle);
         RemoteEndPoint = remote;
     }
 
@@ -171,6 +173,17 @@ internal sealed class SctpChannel : IMessageChannel
         return false;
     }
 
+    /// <inheritdoc />
+    public bool CheckConnected()
+    {
+        if (IsConnected)
+        {
+            DrainNotifications();
+        }
+
+        return IsConnected;
+    }
+
     /// <summary>Reads back the association's failure-detection settings (for diagnostics and tests).</summary>
     internal SctpTuning ReadTuning() => SctpSocket.ReadTuning(_socket);
 
@@ -194,6 +207,7 @@ internal sealed class SctpChannel : IMessageChannel
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _readable.Dispose();
             _socket.Dispose();
         }
 
@@ -229,22 +243,11 @@ internal sealed class SctpChannel : IMessageChannel
     {
         try
         {
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+            await _readable.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        catch (SocketException e)
         {
-            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e) when (e.SocketErrorCode != SocketError.NotConnected)
-        {
-            DrainNotifications();
-            ThrowIfUnusable();
-            throw Fail(new TransportException(ClassifySendError(e.NativeErrorCode), $"The association with {RemoteEndPoint} failed: {e.Message}", RemoteEndPoint, e));
-        }
-        catch (SocketException)
-        {
-            // ENOTCONN while the handshake runs on some kernels: poll instead of waiting for readiness.
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            throw Fail(new TransportException(TransportFailure.SocketError, $"Waiting for {RemoteEndPoint} failed: {e.Message}", RemoteEndPoint, e));
         }
         catch (ObjectDisposedException) when (!cancellationToken.IsCancellationRequested)
         {
