@@ -10,13 +10,21 @@
              module, and the integration tests in the SCTP lab (tests/lab: natively where the kernel
              has SCTP, else in a qemu micro-VM running Debian's kernel and rsplib). Ends with the line
              "N passed, N failed, N skipped" summed over all suites; exits non-zero on any failure.
+      Demo   Build, then a short scripted session in the SCTP lab (natively or in the micro-VM): an
+             rsplib registrar and two echo elements in EchoPool, and examples/Demo.ps1 resolving,
+             selecting, connecting, sending, killing the serving element and failing over. Ends with
+             "Demo finished: failover from $X to $Y worked."; exits non-zero when it did not.
+      Package Build, then copies the module to out/package/RSerPoolPU/<ModuleVersion>/ and publishes it
+             with Publish-PSResource into the local file repository out/package/repo
+             (RSerPoolPU.<version>.nupkg), which Install-PSResource installs from. The repository is
+             registered under a temporary name only while publishing. Prints the nupkg's path.
       Clean  removes out/ and every bin/ and obj/ folder.
 
     Run it through the pinned PowerShell tool: `dotnet tool restore`, then
     `dotnet pwsh -NoProfile -File ./build.ps1 -Task Test`.
 
 .PARAMETER Task
-    Build, Test or Clean.
+    Build, Test, Demo, Package or Clean.
 
 .PARAMETER Configuration
     Debug or Release (default Release).
@@ -31,7 +39,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -51,6 +59,7 @@ $ModuleOut = Join-Path $OutDir 'RSerPoolPU'
 $ResultsDir = Join-Path $OutDir 'test-results'
 
 . (Join-Path $Root 'build/BuildHelpers.ps1')
+. (Join-Path $Root 'build/Package.ps1')
 
 function Invoke-Build {
     Write-Step "dotnet build ($Configuration)"
@@ -80,6 +89,19 @@ function Invoke-Test {
     Write-Summary -Suites $suites
 }
 
+function Invoke-Demo {
+    Invoke-Build
+    $rc = Invoke-LabDemo -Root $Root
+    if ($rc -ne 0) { Write-Host "Demo failed (exit code $rc)."; exit $rc }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $nupkg = New-ModulePackage -ModuleDir $ModuleOut -OutputDir (Join-Path $OutDir 'package')
+    Write-Step 'published to the file repository out/package/repo'
+    Write-Host $nupkg.FullName
+}
+
 function Invoke-Clean {
     foreach ($dir in @($OutDir) + @(Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'benchmarks') -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue)) {
         if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
@@ -90,5 +112,7 @@ function Invoke-Clean {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }

@@ -1,12 +1,18 @@
 # The lab suites: xunit integration tests and Pester tests tagged 'Lab', run where kernel SCTP and
 # Debian's rsplib are available: natively, or in the qemu micro-VM of tests/lab. Everything is built
 # on the host; the lab starts one test host and one pwsh (.NET is ~20x slower under TCG).
+function Initialize-Lab([string] $Root) {
+    # tests/lab/setup.sh: installs the Debian packages the lab needs, and the micro-VM's kernel and
+    # initramfs where the host kernel has no SCTP. Returns whether it succeeded ($LASTEXITCODE says how not).
+    Write-Step 'lab: setup (Debian packages, kernel, initramfs; cached after the first run)'
+    & bash (Join-Path $Root 'tests/lab/setup.sh') | Out-Host
+    $LASTEXITCODE -eq 0
+}
+
 function Invoke-LabSuites {
     param([string] $Root, [string] $Configuration, [string] $ModuleDir, [string] $Filter)
     $lab = Join-Path $Root 'tests/lab'
-    Write-Step 'lab: setup (Debian packages, kernel, initramfs; cached after the first run)'
-    & bash (Join-Path $lab 'setup.sh') | Out-Host
-    if ($LASTEXITCODE -ne 0) {
+    if (-not (Initialize-Lab -Root $Root)) {
         return New-SuiteResult -Name 'lab' -Failed 1 -Error "tests/lab/setup.sh failed with exit code $LASTEXITCODE"
     }
 
@@ -56,4 +62,22 @@ function Invoke-LabSuites {
         $results[0].Error = "lab run failed: $reason (see $($run.FullName))"
     }
     $results
+}
+
+function Invoke-LabDemo {
+    # The one-command demo (build.ps1 -Task Demo): in the lab, build/demo.sh starts an rsplib registrar
+    # and two echo elements in EchoPool and runs examples/Demo.ps1 in this pwsh against them. The
+    # output streams to the console as it comes. Returns the exit code (0: the failover worked).
+    param([string] $Root)
+    if (-not (Initialize-Lab -Root $Root)) {
+        Write-Host "tests/lab/setup.sh failed with exit code $LASTEXITCODE"
+        return $LASTEXITCODE
+    }
+    Write-Step 'lab: demo (an rsplib registrar, two echo elements and examples/Demo.ps1; a few minutes in the micro-VM)'
+    $env:RSERPOOL_PWSH = Join-Path $PSHOME 'pwsh'
+    try {
+        & bash (Join-Path $Root 'tests/lab/run.sh') --timeout 900 -- bash (Join-Path $Root 'build/demo.sh') | Out-Host
+        $LASTEXITCODE
+    }
+    finally { Remove-Item Env:RSERPOOL_PWSH -ErrorAction SilentlyContinue }
 }

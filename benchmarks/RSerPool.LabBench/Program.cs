@@ -322,6 +322,11 @@ public static partial class Program
             {
                 _ when message.Contains("failing over", StringComparison.Ordinal) => "detected",
                 _ when message.StartsWith("Closed the association", StringComparison.Ordinal) => "closed",
+                _ when message.StartsWith("Took ", StringComparison.Ordinal) => "drained",
+                _ when message.StartsWith("Looking for the next", StringComparison.Ordinal) => "looking",
+                _ when message.StartsWith("Cache hit", StringComparison.Ordinal) => "cache-hit",
+                _ when message.StartsWith("The standby association", StringComparison.Ordinal) => "standby-unusable",
+                _ when message.StartsWith("Standby association open", StringComparison.Ordinal) => "standby-open",
                 _ when message.StartsWith("Failing over to the standby", StringComparison.Ordinal) => "standby",
                 _ when message.StartsWith("Sent EndpointUnreachable", StringComparison.Ordinal) => "report-sent",
                 _ when message.StartsWith("Selected", StringComparison.Ordinal) => "selected",

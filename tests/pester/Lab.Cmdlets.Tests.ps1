@@ -10,7 +10,7 @@ BeforeAll {
     $script:PoolScript = (Join-Path $PSScriptRoot '../lab/pool.sh' | Resolve-Path).Path
     if (-not $env:RSERPOOL_REGISTRARS) { throw 'The Lab tests need RSERPOOL_REGISTRARS pointing to a live rsplib registrar with EchoPool.' }
     Import-Module $script:Manifest -Force -ErrorAction Stop
-    $script:Registrar = ($env:RSERPOOL_REGISTRARS -split '[;\s]+' | Where-Object { $_ })[0]
+    $script:Registrar = @($env:RSERPOOL_REGISTRARS -split '[;\s]+' | Where-Object { $_ })[0]
     $script:PeAddress = if ($env:RSERPOOL_LAB_PE_ADDRESS) { $env:RSERPOOL_LAB_PE_ADDRESS } else { '10.255.255.1' }
     $script:LabState = Join-Path ([IO.Path]::GetTempPath()) ('lab-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $script:NextPort = 7600 + (Get-Random -Maximum 300)

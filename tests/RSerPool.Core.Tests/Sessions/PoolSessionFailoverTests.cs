@@ -43,6 +43,22 @@ public sealed class PoolSessionFailoverTests
     }
 
     [Fact]
+    public async Task ReportHeldUp_TheResendDoesNotWaitForIt_ReportSentLater()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Abort;
+        pool.Host.ReportGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        PoolSession session = await pool.OpenAsync();
+
+        SessionReply reply = await session.RequestAsync(Bytes("req"), Idempotent).Within();
+
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        Assert.Empty(pool.Host.Reports.Snapshot());
+        pool.Host.ReportGate.SetResult();
+        Assert.Equal(new[] { pool.A.Identifier }, await pool.Host.Reports.WaitForCountAsync(1).Within());
+    }
+
+    [Fact]
     public async Task ElementAbortsMidRequest_NotIdempotent_NoCookie_PoolElementUnreachable_MayHaveBeenSent_SessionStaysUsable()
     {
         await using var pool = new SessionHarness();

@@ -68,9 +68,16 @@ internal sealed class FakeSessionHost : ISessionHost
         return Task.FromResult<IReadOnlyList<PoolElement>>(new[] { chosen });
     }
 
-    public Task ReportUnreachableAsync(PoolElement element, CancellationToken cancellationToken)
+    /// <summary>When set, reports wait for it before they are recorded (a registrar association held by a resolution).</summary>
+    public TaskCompletionSource? ReportGate { get; set; }
+
+    public async Task ReportUnreachableAsync(PoolElement element, CancellationToken cancellationToken)
     {
+        if (ReportGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Reports.Add(element.Identifier);
-        return Task.CompletedTask;
     }
 }
