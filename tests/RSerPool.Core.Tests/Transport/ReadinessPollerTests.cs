@@ -107,10 +107,10 @@ public sealed class ReadinessPollerTests
                 await blocking.Task.WaitAsync(Limit);
             }
 
-            Assert.True(ReadinessPoller.Shared.ThreadCount > Blocked, $"threads: {ReadinessPoller.Shared.ThreadCount}");
             ValueTask wait = otherWaiter.WaitAsync(CancellationToken.None);
             other.Send();
             await wait.AsTask().WaitAsync(Limit);
+            Assert.True(ReadinessPoller.Shared.ThreadCount > Blocked, $"threads: {ReadinessPoller.Shared.ThreadCount}");
         }
         finally
         {

@@ -19,14 +19,17 @@ namespace RSerPool.Transport.Sctp;
 /// the time to notice a dead pool element. Running continuations inline is only safe if a continuation
 /// that blocks cannot stall every other association, so the poller keeps one thread waiting in
 /// epoll_wait at all times: a thread that wakes and finds no other waiting starts one before it runs
-/// anything. Extra threads retire after 10 s without events.
+/// anything. Extra threads retire after a minute without events.
 /// </remarks>
 internal sealed class ReadinessPoller
 {
-    private const int BaseThreads = 2;
+    // Three, not two: while one thread runs a failover inline and another dispatches the answer to the
+    // resent request, a third is still waiting, so no thread has to be started (Thread.Start blocks
+    // until the thread runs: tens of milliseconds under the lab's emulated CPU) on the way to an event.
+    private const int BaseThreads = 3;
     private const int MaxThreads = 256;
     private const int MaxEvents = 64;
-    private const int RetireAfterMs = 10_000;
+    private const int RetireAfterMs = 60_000;
     private static readonly Lazy<ReadinessPoller> s_shared = new(() => new ReadinessPoller());
 
     private readonly int _epoll;
