@@ -1,4 +1,3 @@
-#Requires -Version 7.4
 <#
 .SYNOPSIS
     Builds, tests and packages RSerPoolPU.
@@ -37,6 +36,7 @@
     Test only: a `dotnet test --filter` expression applied to the xunit suites (unit and integration),
     to run one test quickly, e.g. -Filter 'FullyQualifiedName~EchoSession'.
 #>
+#Requires -Version 7.4
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
