@@ -347,32 +347,14 @@ public sealed class PoolSession : IAsyncDisposable
                 try
                 {
                     IMessageChannel channel = await _connector.ConnectAsync(next, limit.Token).ConfigureAwait(false);
-                    try
-                    {
-                        await OnConnectedAsync(channel, next, isFailover, limit.Token).ConfigureAwait(false);
-                    }
-                    catch (TransportException)
-                    {
-                        _channel = null;
-                        await channel.DisposeAsync().ConfigureAwait(false);
-                        throw;
-                    }
-
+                    await UseOrReleaseAsync(channel, next, isFailover, limit.Token).ConfigureAwait(false);
                     StartStandby(excluded, deferred: isFailover);
                     return;
                 }
                 catch (TransportException e)
                 {
                     last = e;
-                    LastError = e;
-                    excluded.Add(next.Identifier);
-                    _logger.LogInformation("Could not connect to pool element {Element}: {Reason}", next, e.Message);
-                    if (e.Failure == TransportFailure.SctpUnavailable)
-                    {
-                        throw new RSerPoolException(PoolFailure.TransportUnavailable, e.Message, e) { PoolHandle = PoolHandle };
-                    }
-
-                    await ReportAsync(next, limit.Token).ConfigureAwait(false);
+                    await OnConnectFailedAsync(next, e, excluded, limit.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -394,6 +376,35 @@ public sealed class PoolSession : IAsyncDisposable
         {
             PoolHandle = PoolHandle,
         };
+    }
+
+    /// <summary>Makes <paramref name="channel"/> the session's association; when that fails, closes it and rethrows.</summary>
+    private async Task UseOrReleaseAsync(IMessageChannel channel, PoolElement element, bool isFailover, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OnConnectedAsync(channel, element, isFailover, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException)
+        {
+            _channel = null;
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>An element could not be connected (or died before the cookie echo): excluded, reported, or fatal when SCTP is missing.</summary>
+    private async Task OnConnectFailedAsync(PoolElement element, TransportException e, HashSet<uint> excluded, CancellationToken cancellationToken)
+    {
+        LastError = e;
+        excluded.Add(element.Identifier);
+        _logger.LogInformation("Could not connect to pool element {Element}: {Reason}", element, e.Message);
+        if (e.Failure == TransportFailure.SctpUnavailable)
+        {
+            throw new RSerPoolException(PoolFailure.TransportUnavailable, e.Message, e) { PoolHandle = PoolHandle };
+        }
+
+        await ReportAsync(element, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task OnConnectedAsync(IMessageChannel channel, PoolElement element, bool isFailover, CancellationToken cancellationToken)
@@ -462,17 +473,12 @@ public sealed class PoolSession : IAsyncDisposable
         try
         {
             _logger.LogDebug("Failing over to the standby association with {Element}", standby.Element);
-            await OnConnectedAsync(standby.Channel, standby.Element, isFailover: true, cancellationToken).ConfigureAwait(false);
+            await UseOrReleaseAsync(standby.Channel, standby.Element, isFailover: true, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException e)
         {
             // The standby element died while the association sat idle (the cookie echo found out).
-            _channel = null;
-            LastError = e;
-            excluded.Add(standby.Element.Identifier);
-            await standby.Channel.DisposeAsync().ConfigureAwait(false);
-            _logger.LogInformation("Could not connect to pool element {Element}: {Reason}", standby.Element, e.Message);
-            await ReportAsync(standby.Element, cancellationToken).ConfigureAwait(false);
+            await OnConnectFailedAsync(standby.Element, e, excluded, cancellationToken).ConfigureAwait(false);
             return false;
         }
 
