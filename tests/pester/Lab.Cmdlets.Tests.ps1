@@ -2,57 +2,15 @@
 # The cmdlets against rsplib in the SCTP lab (tag 'Lab'; excluded on hosts without SCTP).
 # Environment: RSERPOOL_REGISTRARS points to a live rsplib registrar whose handlespace has EchoPool
 # with two echo elements. Tests that kill or freeze elements start their own pools with
-# tests/lab/pool.sh (own LAB_STATE), so EchoPool stays intact for the other suites.
-# Optional: RSERPOOL_LAB_PE_ADDRESS, the address rsplib elements bind (default 10.255.255.1, the
-# lab guest's dummy interface: rsplib elements refuse to register with loopback only).
+# tests/lab/pool.sh (own LAB_STATE; helpers in LabPool.ps1), so EchoPool stays intact for the other suites.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'LabPool.ps1')
+    Initialize-LabPool -StatePrefix 'lab-pester-'
     $script:Manifest = (Join-Path $PSScriptRoot '../../out/RSerPoolPU/RSerPoolPU.psd1' | Resolve-Path).Path
-    $script:PoolScript = (Join-Path $PSScriptRoot '../lab/pool.sh' | Resolve-Path).Path
-    if (-not $env:RSERPOOL_REGISTRARS) { throw 'The Lab tests need RSERPOOL_REGISTRARS pointing to a live rsplib registrar with EchoPool.' }
     Import-Module $script:Manifest -Force -ErrorAction Stop
-    $script:Registrar = @($env:RSERPOOL_REGISTRARS -split '[;\s]+' | Where-Object { $_ })[0]
-    $script:PeAddress = if ($env:RSERPOOL_LAB_PE_ADDRESS) { $env:RSERPOOL_LAB_PE_ADDRESS } else { '10.255.255.1' }
-    $script:LabState = Join-Path ([IO.Path]::GetTempPath()) ('lab-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-    $script:NextPort = 7600 + (Get-Random -Maximum 300)
-
-    # pool.sh with this file's own state folder (the suite's EchoPool lives in another one).
-    function script:Invoke-PoolScript {
-        $saved = $env:LAB_STATE
-        $env:LAB_STATE = $script:LabState
-        try {
-            $output = & bash $script:PoolScript @args 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "pool.sh $($args -join ' ') failed ($LASTEXITCODE): $($output -join "`n")" }
-            $output
-        }
-        finally { $env:LAB_STATE = $saved }
-    }
-
-    # Starts rsplib elements of a new pool and waits until the registrar lists all of them.
-    # Returns a map identifier -> process name for pool.sh kill/freeze.
-    function script:Start-LabPool([string] $Pool, [string] $Kind, [uint32[]] $Identifiers) {
-        $names = @{}
-        foreach ($id in $Identifiers) {
-            $name = '{0}-{1:x}' -f $Pool, $id
-            $port = $script:NextPort++
-            Invoke-PoolScript start-pe $name --kind $Kind --pool $Pool --id ('0x{0:x8}' -f $id) --registrar $script:Registrar --local "$($script:PeAddress):$port" | Out-Null
-            $names[$id] = $name
-        }
-        $deadline = [DateTime]::UtcNow.AddSeconds(120)
-        while (@(Resolve-PoolHandle $Pool -Refresh -ErrorAction SilentlyContinue).Count -ne $Identifiers.Count) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "$Pool did not get $($Identifiers.Count) registered elements in time:`n$(Invoke-PoolScript logs)" }
-            Start-Sleep -Milliseconds 500
-        }
-        $names
-    }
-
-    function script:New-PoolName([string] $Prefix) { $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 6) }
 }
 
-AfterAll {
-    if (Test-Path $script:LabState) {
-        try { Invoke-PoolScript stop-all | Out-Null } catch { Write-Warning $_ }
-    }
-}
+AfterAll { Stop-LabPool }
 
 Describe 'Lab: resolving and selecting' -Tag 'Lab' {
     It 'resolves EchoPool to its two elements with every field' {

@@ -5,27 +5,12 @@
 # killing one of them through its -KillCommand hook. The suite's EchoPool is never killed.
 # Environment as Lab.Cmdlets.Tests.ps1: RSERPOOL_REGISTRARS points to a live rsplib registrar.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'LabPool.ps1')
+    Initialize-LabPool -StatePrefix 'lab-demo-'
     $script:Manifest = (Join-Path $PSScriptRoot '../../out/RSerPoolPU/RSerPoolPU.psd1' | Resolve-Path).Path
     $script:Demo = (Join-Path $PSScriptRoot '../../examples/Demo.ps1' | Resolve-Path).Path
-    $script:PoolScript = (Join-Path $PSScriptRoot '../lab/pool.sh' | Resolve-Path).Path
-    if (-not $env:RSERPOOL_REGISTRARS) { throw 'The Lab tests need RSERPOOL_REGISTRARS pointing to a live rsplib registrar with EchoPool.' }
     Import-Module $script:Manifest -Force -ErrorAction Stop
-    $script:Registrar = @($env:RSERPOOL_REGISTRARS -split '[;\s]+' | Where-Object { $_ })[0]
-    $script:PeAddress = if ($env:RSERPOOL_LAB_PE_ADDRESS) { $env:RSERPOOL_LAB_PE_ADDRESS } else { '10.255.255.1' }
     $script:Pwsh = if ($env:RSERPOOL_PWSH) { $env:RSERPOOL_PWSH } else { Join-Path $PSHOME 'pwsh' }
-    $script:LabState = Join-Path ([IO.Path]::GetTempPath()) ('lab-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-
-    # pool.sh with this file's own state folder; the demo's kill hook gets the same LAB_STATE.
-    function script:Invoke-PoolScript {
-        $saved = $env:LAB_STATE
-        $env:LAB_STATE = $script:LabState
-        try {
-            $output = & bash $script:PoolScript @args 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "pool.sh $($args -join ' ') failed ($LASTEXITCODE): $($output -join "`n")" }
-            $output
-        }
-        finally { $env:LAB_STATE = $saved }
-    }
 
     # Runs examples/Demo.ps1 as a newcomer does, in a new pwsh; returns its exit code and everything it printed.
     function script:Invoke-Demo([string] $PoolHandle, [string] $KillCommand) {
@@ -57,27 +42,13 @@ BeforeAll {
     }
 }
 
-AfterAll {
-    if (Test-Path $script:LabState) {
-        try { Invoke-PoolScript stop-all | Out-Null } catch { Write-Warning $_ }
-    }
-}
+AfterAll { Stop-LabPool }
 
 Describe 'Lab: the demo (examples/Demo.ps1)' -Tag 'Lab' {
     It 'shows a session failing over when its element is killed, and says so' {
-        $pool = 'DemoPool' + [guid]::NewGuid().ToString('N').Substring(0, 6)
-        $ids = '0x0000d0e1', '0x0000d0e2'
-        $port = 7951
-        foreach ($id in $ids) {
-            Invoke-PoolScript start-pe "demo-$id" --kind echo --pool $pool --id $id --registrar $script:Registrar `
-                --local "$($script:PeAddress):$port" | Out-Null
-            $port++
-        }
-        $deadline = [DateTime]::UtcNow.AddSeconds(120)
-        while (@(Resolve-PoolHandle $pool -Refresh -ErrorAction SilentlyContinue).Count -ne 2) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "$pool did not get 2 registered elements in time:`n$(Invoke-PoolScript logs)" }
-            Start-Sleep -Milliseconds 500
-        }
+        $pool = New-PoolName 'DemoPool'
+        # Named demo-0x<id> as the kill hook below addresses them (Demo.ps1 passes the id as $1).
+        $null = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xd0e1, 0xd0e2 -NameFormat 'demo-0x{1:x8}'
 
         $run = Invoke-Demo -PoolHandle $pool -KillCommand "bash '$script:PoolScript' kill `"demo-`$1`""
 
