@@ -16,8 +16,11 @@ function Invoke-Native {
     }
 }
 
-function New-SuiteResult([string] $Name, [int] $Passed = 0, [int] $Failed = 0, [int] $Skipped = 0, [string] $Error = $null) {
-    [pscustomobject]@{ Name = $Name; Passed = $Passed; Failed = $Failed; Skipped = $Skipped; Error = $Error }
+function New-SuiteResult([string] $Name, [int] $Passed = 0, [int] $Failed = 0, [int] $Skipped = 0, [string] $Error = $null,
+                         [string[]] $FailedTests = @()) {
+    # FailedTests: "name: first line of the message", printed before the summary line, so a CI log
+    # cut short still says which test failed.
+    [pscustomobject]@{ Name = $Name; Passed = $Passed; Failed = $Failed; Skipped = $Skipped; Error = $Error; FailedTests = $FailedTests }
 }
 
 function Publish-Module {
@@ -48,9 +51,15 @@ function Read-TrxCounts([string] $TrxPath, [string] $Name) {
     }
     [xml] $trx = Get-Content -Raw $TrxPath
     $counters = $trx.TestRun.ResultSummary.Counters
+    $failedTests = @(foreach ($r in @($trx.TestRun.Results.UnitTestResult)) {
+        if ($r -and $r.outcome -eq 'Failed') {
+            $message = "$($r.Output.ErrorInfo.Message)".Trim() -split "`n" | Select-Object -First 1
+            "$($r.testName): $message"
+        }
+    })
     # xunit reports skipped tests as NotExecuted.
     New-SuiteResult -Name $Name -Passed ([int]$counters.passed) -Failed ([int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted) `
-        -Skipped ([int]$counters.notExecuted)
+        -Skipped ([int]$counters.notExecuted) -FailedTests $failedTests
 }
 
 function Invoke-XunitSuite {
@@ -93,7 +102,7 @@ function Invoke-PesterSuite {
         return New-SuiteResult -Name $Name -Failed 1 -Error "Pester wrote no results (exit $LASTEXITCODE)"
     }
     $r = Get-Content -Raw $json | ConvertFrom-Json
-    New-SuiteResult -Name $Name -Passed $r.Passed -Failed $r.Failed -Skipped $r.Skipped
+    New-SuiteResult -Name $Name -Passed $r.Passed -Failed $r.Failed -Skipped $r.Skipped -FailedTests @($r.FailedTests | Where-Object { $_ })
 }
 
 function Write-Summary([System.Collections.Generic.List[object]] $Suites) {
@@ -102,6 +111,7 @@ function Write-Summary([System.Collections.Generic.List[object]] $Suites) {
         $line = '{0,-14} {1,5} passed, {2,3} failed, {3,3} skipped' -f $s.Name, $s.Passed, $s.Failed, $s.Skipped
         if ($s.Error) { $line += "  ($($s.Error))" }
         Write-Host $line
+        foreach ($t in @($s.FailedTests)) { if ($t) { Write-Host "    failed: $t" } }
     }
     $passed = ($Suites | Measure-Object -Property Passed -Sum).Sum
     $failed = ($Suites | Measure-Object -Property Failed -Sum).Sum

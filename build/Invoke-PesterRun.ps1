@@ -25,4 +25,5 @@ $result = Invoke-Pester -Configuration $config
     Passed  = $result.PassedCount
     Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount
+    FailedTests = @($result.Failed | ForEach-Object { "$($_.ExpandedPath): $("$($_.ErrorRecord | Select-Object -First 1)" -split "`n" | Select-Object -First 1)" })
 } | ConvertTo-Json | Set-Content -Path $ResultPath

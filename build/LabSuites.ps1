@@ -48,7 +48,7 @@ function Invoke-LabSuites {
     if ($labPester.Count -gt 0 -and -not $Filter) {
         $results += if (Test-Path $pesterJson) {
             $r = Get-Content -Raw $pesterJson | ConvertFrom-Json
-            New-SuiteResult -Name 'pester-lab' -Passed $r.Passed -Failed $r.Failed -Skipped $r.Skipped
+            New-SuiteResult -Name 'pester-lab' -Passed $r.Passed -Failed $r.Failed -Skipped $r.Skipped -FailedTests @($r.FailedTests | Where-Object { $_ })
         }
         else {
             New-SuiteResult -Name 'pester-lab' -Failed 1 -Error 'the lab Pester run wrote no results'

@@ -25,7 +25,9 @@ apt_update_once() {
 
 install_missing() {
     local missing=() p installed
-    installed=" $(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null | awk '$1 == "installed" { printf "%s ", $2 }')"
+    # dpkg-query exits 1 when any of the packages is unknown to dpkg (never installed): on a fresh
+    # machine that is the normal case, and under pipefail it must not end the script.
+    installed=" $( { dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null || true; } | awk '$1 == "installed" { printf "%s ", $2 }')"
     for p in "$@"; do
         case $installed in *" $p "*) ;; *) missing+=("$p") ;; esac
     done
