@@ -114,13 +114,14 @@ internal sealed class InMemoryChannelFactory : IChannelFactory
         ArgumentNullException.ThrowIfNull(peerAddresses);
         lock (_gate)
         {
+            // Counted as started and as pending in one step: a test that sees the connect started (under
+            // this lock) also sees it pending, never a moment in between.
             _attempts.Add(peerAddresses[0]);
-        }
-
-        int pending = Interlocked.Increment(ref _pending);
-        int max;
-        while (pending > (max = Volatile.Read(ref _maxPending)) && Interlocked.CompareExchange(ref _maxPending, pending, max) != max)
-        {
+            int pending = Interlocked.Increment(ref _pending);
+            int max;
+            while (pending > (max = Volatile.Read(ref _maxPending)) && Interlocked.CompareExchange(ref _maxPending, pending, max) != max)
+            {
+            }
         }
 
         int finished = 0;

@@ -16,12 +16,22 @@ namespace RSerPool.Tests.Fakes;
 /// its first due time; a timer is "active" until it fires once (one-shot), is changed to never, or is
 /// disposed. Waits use real time only as a guard (<see cref="Guard"/>), so a bug fails the test instead
 /// of hanging it.
+/// <para>
+/// The code under test creates, changes and disposes timers on its own threads while the test moves the
+/// clock, and <see cref="FakeTimeProvider"/> is not safe for that: a timer created during an advance is
+/// listed before its due time is set (the advance may fire it at once, or set the clock back), and a
+/// recorded due time read before an advance would not match the timer created after it (the test would
+/// then move the clock to a time at which nothing fires). So every timer operation and every
+/// <see cref="Advance"/> of this clock take one lock (<c>_clock</c>, always before <c>_gate</c>); the
+/// code under test never holds a lock of its own while it touches a timer, so this cannot deadlock.
+/// </para>
 /// </remarks>
 internal sealed class TestClock : FakeTimeProvider
 {
     /// <summary>How long any wait on the code under test may take in real time.</summary>
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
 
+    private readonly object _clock = new();
     private readonly object _gate = new();
     private readonly List<TrackedTimer> _timers = new();
     private TaskCompletionSource _changed = NewSignal();
@@ -58,22 +68,49 @@ internal sealed class TestClock : FakeTimeProvider
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var tracked = new TrackedTimer(this, callback, state, dueTime, period, GetUtcNow());
-        lock (_gate)
+        TrackedTimer tracked;
+        lock (_clock)
         {
-            _timers.Add(tracked);
+            // The recorded due time and the base timer come from the same instant, and the timer is listed
+            // (for the waits below to find) only once the base timer exists.
+            tracked = new TrackedTimer(this, callback, state, dueTime, period, GetUtcNow());
+            tracked.Inner = base.CreateTimer(tracked.Fire, null, dueTime, period);
+            lock (_gate)
+            {
+                _timers.Add(tracked);
+            }
         }
 
-        tracked.Inner = base.CreateTimer(tracked.Fire, null, dueTime, period);
         Signal();
         return tracked;
+    }
+
+    /// <summary>Moves time forward, firing what falls due (inline, on this thread); excludes timer changes meanwhile.</summary>
+    public new void Advance(TimeSpan delta)
+    {
+        lock (_clock)
+        {
+            base.Advance(delta);
+        }
+    }
+
+    /// <summary>Sets the time, firing what falls due (inline, on this thread); excludes timer changes meanwhile.</summary>
+    public new void SetUtcNow(DateTimeOffset value)
+    {
+        lock (_clock)
+        {
+            base.SetUtcNow(value);
+        }
     }
 
     /// <summary>Waits (real time, guarded) until a timer with the given first due time is armed; returns when it fires.</summary>
     public async Task<DateTimeOffset> WaitForTimerAsync(TimeSpan dueTime)
     {
         TrackedTimer timer = await WaitForAsync(() => FindActive(t => t.FirstDueTime == dueTime), $"a {dueTime} timer").ConfigureAwait(false);
-        return timer.DueAt;
+        lock (_gate)
+        {
+            return timer.DueAt;
+        }
     }
 
     /// <summary>Waits until a timer of <paramref name="dueTime"/> is armed, then moves time to its expiry.</summary>
@@ -119,22 +156,24 @@ internal sealed class TestClock : FakeTimeProvider
         {
             Task changed;
             TrackedTimer? next;
+            DateTimeOffset dueAt = default;
             lock (_gate)
             {
                 changed = _changed.Task;
                 next = null;
                 foreach (TrackedTimer t in _timers)
                 {
-                    if (t.Active && (next is null || t.DueAt < next.DueAt))
+                    if (t.Active && (next is null || t.DueAt < dueAt))
                     {
                         next = t;
+                        dueAt = t.DueAt;
                     }
                 }
             }
 
             if (next is not null)
             {
-                TimeSpan left = next.DueAt - GetUtcNow();
+                TimeSpan left = dueAt - GetUtcNow();
                 Advance(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
             else
@@ -265,17 +304,22 @@ internal sealed class TestClock : FakeTimeProvider
             private set => _active = value;
         }
 
+        /// <summary>When it fires next; written under the clock's <c>_gate</c>, read under it by the waits.</summary>
         public DateTimeOffset DueAt { get; private set; }
 
         public void Fire(object? ignored)
         {
-            if (_period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero)
+            // Runs inside the base clock's advance, so under _clock.
+            lock (_clock._gate)
             {
-                Active = false;
-            }
-            else
-            {
-                DueAt = _clock.GetUtcNow() + _period;
+                if (_period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero)
+                {
+                    Active = false;
+                }
+                else
+                {
+                    DueAt = _clock.GetUtcNow() + _period;
+                }
             }
 
             _callback(_state);
@@ -284,18 +328,31 @@ internal sealed class TestClock : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            _period = period;
-            Active = dueTime != Timeout.InfiniteTimeSpan;
-            DueAt = Active ? _clock.GetUtcNow() + dueTime : DateTimeOffset.MaxValue;
-            bool changed = Inner?.Change(dueTime, period) ?? false;
+            bool changed;
+            lock (_clock._clock)
+            {
+                lock (_clock._gate)
+                {
+                    _period = period;
+                    Active = dueTime != Timeout.InfiniteTimeSpan;
+                    DueAt = Active ? _clock.GetUtcNow() + dueTime : DateTimeOffset.MaxValue;
+                }
+
+                changed = Inner?.Change(dueTime, period) ?? false;
+            }
+
             _clock.Signal();
             return changed;
         }
 
         public void Dispose()
         {
-            Active = false;
-            Inner?.Dispose();
+            lock (_clock._clock)
+            {
+                Active = false;
+                Inner?.Dispose();
+            }
+
             _clock.Signal();
         }
 

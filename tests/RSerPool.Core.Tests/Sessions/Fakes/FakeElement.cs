@@ -60,6 +60,13 @@ internal sealed class FakeElement
     /// <summary>Gives the client ends of new associations <see cref="MemoryChannel.StaleUntilUsed"/>.</summary>
     public bool StaleClientState { get; set; }
 
+    /// <summary>
+    /// Handles every message on the session's thread as the session sends it, so the answer is queued
+    /// before the session's send returns: a reply then cannot lose a race against a short request timeout
+    /// on a loaded machine (tests where only another element's timeout is the path under test).
+    /// </summary>
+    public bool AnswersInline { get; set; }
+
     /// <summary>Runs for every user (non-PPID-11) message the element receives; the default echoes it.</summary>
     public Func<ElementConnection, ChannelMessage, Task> OnUserMessage { get; set; } = Behaviors.Echo;
 
@@ -95,6 +102,11 @@ internal sealed class FakeElement
         client.StaleUntilUsed = StaleClientState;
         var connection = new ElementConnection(this, client, server);
         _connections.Add(connection);
+        if (AnswersInline)
+        {
+            connection.AnswerInline();
+        }
+
         connection.Start();
         if (Connect == ConnectBehavior.AcceptThenAbort)
         {
@@ -176,6 +188,32 @@ internal sealed class ElementConnection
 
     public void Start() => _ = Task.Run(PumpAsync);
 
+    /// <summary>Handles each message inline as it is sent (<see cref="FakeElement.AnswersInline"/>); the pump then only waits for the end.</summary>
+    public void AnswerInline() => Server.InlineReceiver = m =>
+    {
+        Received.Add(m);
+        if (m.PayloadProtocolId == PoolSessionPpid)
+        {
+            return;
+        }
+
+        Task behaviour;
+        try
+        {
+            behaviour = Element.OnUserMessage(this, m);
+        }
+        catch (Exception e)
+        {
+            behaviour = Task.FromException(e);
+        }
+
+        _ = behaviour.ContinueWith(
+            t => Record(t.Exception!.InnerException!),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    };
+
     public Task SendAsync(ReadOnlyMemory<byte> data, uint ppid = 0, ushort stream = 0) =>
         Server.SendAsync(data, ppid, stream, CancellationToken.None).AsTask();
 
@@ -206,17 +244,21 @@ internal sealed class ElementConnection
                 }
             }
         }
-        catch (Exception e) when (e is TransportException or ObjectDisposedException)
-        {
-            // The association ended.
-        }
         catch (Exception e)
         {
-            BehaviourError = e;
+            Record(e);
         }
         finally
         {
             _closed.TrySetResult();
+        }
+    }
+
+    private void Record(Exception e)
+    {
+        if (e is not (TransportException or ObjectDisposedException))
+        {
+            BehaviourError = e; // the association ending is not a behaviour error
         }
     }
 }

@@ -49,6 +49,14 @@ internal sealed class MemoryChannel : IMessageChannel
         }
     }
 
+    /// <summary>
+    /// When set, a message the peer sends is handed to this delegate on the sender's thread, before the
+    /// peer's send returns, instead of being queued for <see cref="ReceiveAsync"/> (errors injected with
+    /// <see cref="InjectIntoPeer"/> are still queued). A scripted element uses it to answer a request
+    /// before the session even starts waiting for the answer.
+    /// </summary>
+    public Action<ChannelMessage>? InlineReceiver { get; set; }
+
     /// <summary>Every message sent on this end, in order.</summary>
     public ConcurrentQueue<ChannelMessage> Sent { get; } = new();
 
@@ -172,7 +180,24 @@ internal sealed class MemoryChannel : IMessageChannel
     /// <summary>Makes the peer's next receive fail with <paramref name="error"/> once (e.g. MessageTooLarge), the association staying up.</summary>
     public void InjectIntoPeer(TransportException error) => _peer?.Deliver(new Inbound(default, error));
 
-    private void Deliver(Inbound item) => _inbound.Writer.TryWrite(item);
+    private void Deliver(Inbound item)
+    {
+        if (item.Error is null && InlineReceiver is { } receiver)
+        {
+            lock (_gate)
+            {
+                if (_failure is not null)
+                {
+                    return; // this end is down: the message is lost, as a queued one would be
+                }
+            }
+
+            receiver(item.Message);
+            return;
+        }
+
+        _inbound.Writer.TryWrite(item);
+    }
 
     private void Fail(TransportException failure, bool abortive)
     {
