@@ -35,6 +35,7 @@ public static partial class Program
     private const int PostFailover = 40;
 
     private static readonly StderrLoggerFactory Logs = StderrLoggerFactory.FromEnvironment();
+    private static readonly RuntimeTrace? Trace = RuntimeTrace.FromEnvironment();
 
     /// <summary>Runs one mode.</summary>
     /// <param name="args">The mode and its arguments (see the usage text).</param>
@@ -258,8 +259,10 @@ public static partial class Program
             int victim = int.Parse(File.ReadAllText(Path.Combine(stateDir, name + ".pid")).Trim(), CultureInfo.InvariantCulture);
             int failoversBefore = session.FailoverCount;
             long killedAt = 0;
+            DateTime killedUtc = default;
             var killer = new Thread(() =>
             {
+                killedUtc = DateTime.UtcNow;
                 killedAt = Stopwatch.GetTimestamp();
                 _ = Kill(victim, 9);
             });
@@ -288,6 +291,16 @@ public static partial class Program
 
             killer.Join();
             Console.WriteLine(Timeline(impl, run, killedAt, firstAnswer));
+            if (Trace is not null)
+            {
+                // The runtime's events from the kill to the first answer (the listener delivers late: give it a moment).
+                DateTime answeredUtc = killedUtc + Stopwatch.GetElapsedTime(killedAt, firstAnswer);
+                await Task.Delay(1500);
+                foreach (string line in Trace.Take(killedUtc, answeredUtc))
+                {
+                    Console.WriteLine($"TRACE impl={impl} run={run} {line}");
+                }
+            }
             if (firstAnswer == 0)
             {
                 Console.Error.WriteLine($"run {run}: no answer from another element within 60 s");

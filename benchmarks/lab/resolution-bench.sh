@@ -17,7 +17,7 @@ export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 if [ -z "${LAB_RUN_DIR:-}" ]; then
     bench_build   # the C drivers and RSerPool.LabBench, on the host
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_ROUNDS" exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$n"
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_ROUNDS" exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$n"
 fi
 
 # ---- Inside the lab ---------------------------------------------------------------------------

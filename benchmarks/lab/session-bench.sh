@@ -31,7 +31,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -51,7 +51,10 @@ w=$BENCH_WARMUP s=$BENCH_SECONDS z=$BENCH_SIZE
 # call-counting delay, so tier-1 code arrived only after many seconds and the JIT thread competed
 # with the measurement (perf: a third of the guest CPU in ".NET Tiered Compilation" 7 s in).
 # No instrumented tier and no delay: steady-state code within the warm-up, as on real hardware.
-ours=(env DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0 dotnet "$BENCH_DLL")
+# BENCH_OURS_ENV replaces these runtime settings (e.g. "DOTNET_TieredCompilation=0").
+read -r -a ours_env <<<"${BENCH_OURS_ENV:-DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0}"
+ours=(env "${ours_env[@]}" dotnet "$BENCH_DLL")
+bench_log "our driver: ${ours[*]}"
 hook="bash $self --restart-pe"
 
 bench_log "lab mode $LAB_MODE; warm-up ${w}s, ${s}s per rate, $BENCH_ROUNDS rounds, $BENCH_RUNS failover runs, ${z}-byte requests"
@@ -103,14 +106,14 @@ done
 # c. failover, each driver in one process (its second and later runs have warm code paths).
 fo_ours= fo_standby= fo_rsplib=
 if part c; then
-fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE' | tee -a "$report")
+fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
 echo "$fo_ours"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"
 # The same with SessionOptions.Standby: an idle association kept open to the next element.
-fo_standby=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE' | tee -a "$report")
+fo_standby=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
 echo "$fo_standby"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
-fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE' | tee -a "$report")
+fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
 echo "$fo_rsplib"
 fi
 

@@ -43,6 +43,15 @@ public interface IMessageChannel : IAsyncDisposable
     ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Receives the next whole message like <see cref="ReceiveAsync"/>, but returns a failure of the
+    /// association (every <see cref="TransportException"/>) as a value instead of throwing it.
+    /// Cancellation still throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The message, or the failure.</returns>
+    ValueTask<ReceiveResult> TryReceiveAsync(CancellationToken cancellationToken) => ReceiveResult.CatchAsync(ReceiveAsync(cancellationToken));
+
+    /// <summary>
     /// Takes a message that already arrived, without waiting, even after the association failed: an
     /// element may send its last ASAP cookie just before it shuts the association down.
     /// </summary>

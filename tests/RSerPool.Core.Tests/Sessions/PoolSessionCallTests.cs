@@ -59,7 +59,7 @@ public sealed class PoolSessionCallTests
         Assert.Equal(0, session.FailoverCount);
         Assert.Equal(pool.A.Identifier, session.CurrentElement?.Identifier);
         Assert.Equal(SessionState.Connected, session.State);
-        Assert.Empty(pool.Host.Reports.Snapshot());
+        Assert.Empty(await pool.SettledReportsAsync());
         Assert.Equal(0, pool.B.ConnectAttempts);
 
         pool.A.OnUserMessage = Behaviors.Echo;
@@ -79,7 +79,7 @@ public sealed class PoolSessionCallTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.ReceiveAsync(cts.Token).Within());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SendAsync(Bytes("x"), cancellationToken: cts.Token).Within());
         Assert.Equal(0, session.FailoverCount);
-        Assert.Empty(pool.Host.Reports.Snapshot());
+        Assert.Empty(await pool.SettledReportsAsync());
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class PoolSessionCallTests
         Assert.Equal(PoolFailure.SessionClosed, (await Assert.ThrowsAsync<RSerPoolException>(() => session.ReceiveAsync().Within())).Failure);
         Assert.Equal(1, pool.A.ConnectAttempts);
         Assert.Equal(0, pool.B.ConnectAttempts);
-        Assert.Empty(pool.Host.Reports.Snapshot());
+        Assert.Empty(await pool.SettledReportsAsync());
 
         await session.DisposeAsync();
         Assert.Equal(SessionState.Closed, session.State);

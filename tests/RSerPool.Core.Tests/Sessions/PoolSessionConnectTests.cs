@@ -28,7 +28,7 @@ public sealed class PoolSessionConnectTests
         (uint[] excluded, uint chosen) = Assert.Single(pool.Host.Selections.Snapshot());
         Assert.Empty(excluded);
         Assert.Equal(pool.C.Identifier, chosen);
-        Assert.Empty(pool.Host.Reports.Snapshot());
+        Assert.Empty(await pool.SettledReportsAsync());
 
         // The first association carries no cookie echo or anything else the user did not send.
         SessionReply reply = await session.RequestAsync(SessionHarness.Bytes("hello")).Within();
@@ -49,7 +49,7 @@ public sealed class PoolSessionConnectTests
 
         Assert.Equal(pool.B.Identifier, session.CurrentElement?.Identifier);
         Assert.Equal(SessionState.Connected, session.State);
-        Assert.Equal(new[] { pool.A.Identifier }, pool.Host.Reports.Snapshot());
+        Assert.Equal(new[] { pool.A.Identifier }, (await pool.SettledReportsAsync()));
         Assert.Equal(new[] { pool.A.Identifier, pool.B.Identifier }, pool.Connector.Attempts.Snapshot());
         var selections = pool.Host.Selections.Snapshot();
         Assert.Equal(2, selections.Length);
@@ -78,7 +78,7 @@ public sealed class PoolSessionConnectTests
         PoolSession session = await pool.OpenAsync(pinned: pool.C);
 
         Assert.Equal(pool.B.Identifier, session.CurrentElement?.Identifier);
-        Assert.Equal(new[] { pool.C.Identifier }, pool.Host.Reports.Snapshot());
+        Assert.Equal(new[] { pool.C.Identifier }, (await pool.SettledReportsAsync()));
         Assert.Equal(new[] { pool.C.Identifier }, Assert.Single(pool.Host.Selections.Snapshot()).Excluded);
     }
 
@@ -99,7 +99,7 @@ public sealed class PoolSessionConnectTests
         Assert.Equal(TransportFailure.ConnectFailed, Assert.IsType<TransportException>(error.InnerException).Failure);
         Assert.Equal(SessionState.Failed, session.State);
         Assert.Equal(new[] { 0x101u, 0x102u, 0x103u }, pool.Connector.Attempts.Snapshot());
-        Assert.Equal(new[] { 0x101u, 0x102u, 0x103u }, pool.Host.Reports.Snapshot());
+        Assert.Equal(new[] { 0x101u, 0x102u, 0x103u }, (await pool.SettledReportsAsync()));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class PoolSessionConnectTests
 
         Assert.Equal(PoolFailure.NoPoolElementAvailable, error.Failure);
         Assert.Equal(SessionState.Failed, session.State);
-        Assert.Equal(new[] { pool.A.Identifier, pool.B.Identifier }, pool.Host.Reports.Snapshot());
+        Assert.Equal(new[] { pool.A.Identifier, pool.B.Identifier }, (await pool.SettledReportsAsync()));
         Assert.Equal(new[] { pool.A.Identifier, pool.B.Identifier }, pool.Host.Selections.Snapshot()[^1].Excluded);
     }
 
@@ -143,7 +143,7 @@ public sealed class PoolSessionConnectTests
         var error = await Assert.ThrowsAsync<RSerPoolException>(() => session.OpenAsync(null, CancellationToken.None).Within());
 
         Assert.Equal(PoolFailure.TransportUnavailable, error.Failure);
-        Assert.Empty(pool.Host.Reports.Snapshot());
+        Assert.Empty(await pool.SettledReportsAsync());
         Assert.Equal(new[] { pool.A.Identifier }, pool.Connector.Attempts.Snapshot());
     }
 
@@ -174,7 +174,7 @@ public sealed class PoolSessionConnectTests
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open.Within());
-        Assert.Empty(pool.Host.Reports.Snapshot());
+        Assert.Empty(await pool.SettledReportsAsync());
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class PoolSessionControlChannelTests
         Assert.Equal(pool.D.Identifier, reply.Element.Identifier);
         Assert.Equal(0, pool.B.ConnectAttempts);
         Assert.Equal(selectionsBefore, pool.Host.Selections.Count);
-        Assert.Equal(new[] { pool.A.Identifier }, pool.Host.Reports.Snapshot());
+        Assert.Equal(new[] { pool.A.Identifier }, (await pool.SettledReportsAsync()));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class PoolSessionControlChannelTests
         SessionReply reply = await session.RequestAsync(Bytes("two"), new RequestOptions { Idempotent = true }).Within();
 
         Assert.Equal(pool.C.Identifier, reply.Element.Identifier);
-        Assert.Equal(new[] { pool.A.Identifier, pool.D.Identifier }, pool.Host.Reports.Snapshot().Order()); // reports run beside the reconnect: any order
+        Assert.Equal(new[] { pool.A.Identifier, pool.D.Identifier }, (await pool.SettledReportsAsync()).Order()); // reports run beside the reconnect: any order
         Assert.Equal(0, pool.B.ConnectAttempts);
 
         // The card's entries both failed now; the next failover falls back to the host.

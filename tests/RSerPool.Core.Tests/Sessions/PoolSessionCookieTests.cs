@@ -133,7 +133,7 @@ public sealed class PoolSessionCookieTests
         Assert.Equal(2, atB.Length);
         Assert.Equal(Cookie1, Decode<CookieEcho>(atB[0]).Cookie.Value.ToArray());
         Assert.Equal("transfer 100", Text(atB[1].Data));
-        Assert.Equal(new[] { pool.A.Identifier }, pool.Host.Reports.Snapshot());
+        Assert.Equal(new[] { pool.A.Identifier }, (await pool.SettledReportsAsync()));
     }
 
     [Fact]

@@ -208,6 +208,35 @@ public sealed class SctpChannelLabTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the failure took {clock.Elapsed.TotalMilliseconds:0} ms");
     }
 
+    [Fact]
+    public async Task KilledElement_EndsThePendingTryReceive_WithTheFailureAsAValue()
+    {
+        // The failover path's receive: the association event comes back as a value, not a throw.
+        _lab.Pool.StartPoolElement("victim2", "echo", "VictimPool2", 0x0000e00a, TransportLabFixture.Registrar, $"{LabPool.PoolAddress}:7010");
+        await using IMessageChannel channel = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, 7010));
+        using var cts = new CancellationTokenSource(Generous);
+        await channel.SendAsync(Encoding.ASCII.GetBytes("alive?"), 1, 0, cts.Token);
+        Assert.Equal("alive?", Encoding.ASCII.GetString((await ReceiveUserDataAsync(channel, cts.Token)).Data.Span));
+
+        ValueTask<ReceiveResult> pending = channel.TryReceiveAsync(cts.Token);
+        _lab.Pool.Kill("victim2");
+        ReceiveResult result = await pending;
+        while (result.Failure is null && result.Message.PayloadProtocolId == AsapPpid)
+        {
+            result = await channel.TryReceiveAsync(cts.Token); // a last ASAP_COOKIE may come before the end
+        }
+
+        Assert.NotNull(result.Failure);
+        Assert.Contains(result.Failure.Failure, new[] { TransportFailure.PeerAborted, TransportFailure.Shutdown, TransportFailure.CommunicationLost });
+        Assert.False(channel.IsConnected);
+
+        // Later calls give the same failure: as a value again, and thrown by the throwing receive.
+        ReceiveResult again = await channel.TryReceiveAsync(cts.Token);
+        Assert.Equal(result.Failure.Failure, again.Failure?.Failure);
+        var thrown = await Assert.ThrowsAsync<TransportException>(async () => await channel.ReceiveAsync(cts.Token));
+        Assert.Equal(result.Failure.Failure, thrown.Failure);
+    }
+
     private static async Task<ChannelMessage> ReceiveUserDataAsync(IMessageChannel channel, CancellationToken token)
     {
         while (true)

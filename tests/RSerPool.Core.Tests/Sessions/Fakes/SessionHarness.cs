@@ -68,6 +68,20 @@ internal sealed class SessionHarness : IAsyncDisposable
         return session;
     }
 
+    /// <summary>
+    /// The reports sent so far, once every session's deferred work is done: a failover's report goes
+    /// out when the call that failed over ends, on a pool thread (PoolSession.RunDeferredWork).
+    /// </summary>
+    public async Task<uint[]> SettledReportsAsync()
+    {
+        foreach (PoolSession session in _sessions)
+        {
+            await session.DeferredWork.WaitAsync(Limit);
+        }
+
+        return Host.Reports.Snapshot();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (PoolSession session in _sessions)
