@@ -358,7 +358,7 @@ public sealed class PoolSessionFailoverTests
         Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
         Assert.Equal(1, session.FailoverCount);
         Assert.Empty(pool.Host.Reports.Snapshot()); // the probe is held at its gate: nothing may be reported before it
-        Assert.DoesNotContain(pool.A.Identifier, pool.Host.Selections.Snapshot()[^1].Excluded);
+        Assert.Contains(pool.A.Identifier, pool.Host.Selections.Snapshot()[^1].Excluded); // avoided for this selection, not reported
         Assert.Equal(TransportFailure.Shutdown, Assert.IsType<TransportException>(session.LastError).Failure);
 
         // The probe (a connect attempt to A) is waiting at the gate; A refuses it, so A is reported, once.
@@ -366,6 +366,45 @@ public sealed class PoolSessionFailoverTests
         probeGate.SetResult();
         uint[] reports = await pool.Host.Reports.WaitForCountAsync(1).Within();
         Assert.Equal(new[] { pool.A.Identifier }, reports);
+    }
+
+    [Fact]
+    public async Task GracefulShutdown_AnotherElementIsPreferred_EvenWhenThePolicyPicksTheSameOne()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Shutdown;
+        PoolSession session = await pool.OpenAsync();
+        pool.Host.Preference = new[] { pool.A.Element, pool.B.Element }; // the policy would pick A again
+
+        SessionReply reply = await session.RequestAsync(Bytes("req"), Idempotent).Within();
+
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        Assert.Equal("req", Text(reply));
+        Assert.Equal(1, session.FailoverCount);
+        Assert.Equal(2, reply.Attempts);
+    }
+
+    [Fact]
+    public async Task GracefulShutdown_OnlyThatElementLeft_ItIsConnectedAgain()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = async (connection, m) =>
+        {
+            pool.A.OnUserMessage = Behaviors.Echo; // closes this session once, then serves the next
+            await connection.ShutdownAsync();
+        };
+        PoolSession session = await pool.OpenAsync();
+        pool.Host.Preference = new[] { pool.A.Element };
+
+        SessionReply reply = await session.RequestAsync(Bytes("req"), Idempotent).Within();
+
+        Assert.Equal(pool.A.Identifier, reply.Element.Identifier);
+        Assert.Equal("req", Text(reply));
+        Assert.Equal(1, session.FailoverCount);
+        var selections = pool.Host.Selections.Snapshot();
+        Assert.Equal((uint)0, selections[^2].Chosen);                  // first without A: nothing else
+        Assert.Equal(pool.A.Identifier, selections[^1].Chosen);        // then A after all
+        Assert.DoesNotContain(pool.A.Identifier, selections[^1].Excluded);
     }
 
     [Fact]
