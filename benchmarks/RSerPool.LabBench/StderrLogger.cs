@@ -16,7 +16,10 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
 {
     private static readonly long Start = Stopwatch.GetTimestamp();
     private readonly LogLevel _print;
-    private readonly ConcurrentQueue<(long Timestamp, string Category, string Message)> _events = new();
+    // Formatted when drained, not when logged: formatting on the failover's path (several log events,
+    // each a template, boxing and ToString calls under the lab's emulated CPU) would add to what is
+    // measured, and rsplib's driver pays nothing of the kind for its timeline.
+    private readonly ConcurrentQueue<(long Timestamp, string Category, Func<string> Format)> _events = new();
 
     private StderrLoggerFactory(LogLevel print) => _print = print;
 
@@ -30,7 +33,7 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
         var list = new List<(long, string, string)>();
         while (_events.TryDequeue(out var e))
         {
-            list.Add(e);
+            list.Add((e.Timestamp, e.Category, e.Format()));
         }
 
         return list;
@@ -67,15 +70,14 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
             }
 
             long now = Stopwatch.GetTimestamp();
-            string message = formatter(state, exception);
-            if (logLevel >= LogLevel.Debug)
-            {
-                owner._events.Enqueue((now, category, message));
-            }
-
             if (logLevel >= owner._print)
             {
-                Console.Error.WriteLine($"[{At(now),10:0.0} ms] {logLevel,-11} {category}: {message}");
+                Console.Error.WriteLine($"[{At(now),10:0.0} ms] {logLevel,-11} {category}: {formatter(state, exception)}");
+            }
+
+            if (logLevel >= LogLevel.Debug)
+            {
+                owner._events.Enqueue((now, category, () => formatter(state, exception)));
             }
         }
     }

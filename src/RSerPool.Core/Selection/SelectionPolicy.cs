@@ -32,7 +32,6 @@ public abstract class SelectionPolicy : ISelectionPolicy
     private ulong _nextSequence;
     private ulong _stamp;
     private ulong _keySum;
-    private Dictionary<uint, int>? _rebindIndex;
 
     private protected SelectionPolicy(
         PoolPolicyType policyType, SelectionOrder order, int defaultMaxIncrement, int maxIncrement, Random? random)
@@ -202,13 +201,6 @@ public abstract class SelectionPolicy : ISelectionPolicy
     // Allocates, but only when the list changes, never per selection.
     private void Rebind(ReadOnlySpan<PoolElement> candidates)
     {
-        Dictionary<uint, int> known = _rebindIndex ??= [];
-        known.Clear();
-        for (int i = 0; i < _count; i++)
-        {
-            known.TryAdd(_elements[i].Identifier, i);
-        }
-
         var elements = new PoolElement[candidates.Length];
         var values = new PolicyValues[candidates.Length];
         var slots = new SelectionSlot[candidates.Length];
@@ -218,7 +210,8 @@ public abstract class SelectionPolicy : ISelectionPolicy
             PoolElement element = candidates[i] ?? throw new ArgumentException("The candidate list contains null.", nameof(candidates));
             elements[i] = element;
             ref SelectionSlot slot = ref slots[i];
-            if (known.TryGetValue(element.Identifier, out int previous))
+            int previous = IndexOfKnown(element.Identifier, i);
+            if (previous >= 0)
             {
                 slot = _slots[previous];
                 slot.Stamp = 0;
@@ -250,5 +243,27 @@ public abstract class SelectionPolicy : ISelectionPolicy
         _slots = slots;
         _count = candidates.Length;
         _keySum = keySum;
+    }
+
+    // Where the element with this identifier was in the old list, or -1. A scan, not a dictionary: pools
+    // are small (the decoder takes at most AsapDecoderOptions.MaxPoolElements), lists mostly keep their
+    // order (the hint hits), and a rebind happens during a failover, where the first use of a
+    // Dictionary<uint, int> cost tens of milliseconds of JIT under the lab's emulated CPU.
+    private int IndexOfKnown(uint identifier, int hint)
+    {
+        if (hint < _count && _elements[hint].Identifier == identifier)
+        {
+            return hint;
+        }
+
+        for (int i = 0; i < _count; i++)
+        {
+            if (_elements[i].Identifier == identifier)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -37,7 +37,7 @@ public sealed class PoolSession : IAsyncDisposable
     private IReadOnlyList<PoolElement> _businessCard = Array.Empty<PoolElement>();
     private readonly CancellationTokenSource _closing = new();
     private Standby? _standby;
-    private uint[] _failedLately = Array.Empty<uint>();
+    private HashSet<uint> _failedLately = new();
     private IMessageChannel? _retired;
     private int _standbyWanted;
     private readonly System.Collections.Concurrent.ConcurrentQueue<FollowUp> _followUps = new();
@@ -501,7 +501,9 @@ public sealed class PoolSession : IAsyncDisposable
     private void StartStandby(HashSet<uint> failed, bool deferred)
     {
         // The standby must not be an element that just failed: its report may not have reached the cache yet.
-        Volatile.Write(ref _failedLately, new List<uint>(failed).ToArray());
+        // The set itself, not a copy (copied where the standby is opened, off the failover's path): each
+        // failover has a set of its own, not changed after its connect.
+        Volatile.Write(ref _failedLately, failed);
         if (deferred)
         {
             Volatile.Write(ref _standbyWanted, 1);
