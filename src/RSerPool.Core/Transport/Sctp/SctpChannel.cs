@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -122,6 +123,7 @@ internal sealed class SctpChannel : IMessageChannel
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // once per answer: no allocation for the suspended call
     public async ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken)
     {
         ReceiveResult result = await TryReceiveAsync(cancellationToken).ConfigureAwait(false);
@@ -129,6 +131,7 @@ internal sealed class SctpChannel : IMessageChannel
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // once per answer: no allocation for the suspended call
     public async ValueTask<ReceiveResult> TryReceiveAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
