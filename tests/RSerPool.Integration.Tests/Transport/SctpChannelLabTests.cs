@@ -187,11 +187,8 @@ public sealed class SctpChannelLabTests
     [LabFact]
     public async Task KilledElement_FailsThePendingReceive_WithAnAssociationEvent()
     {
-        _lab.Pool.StartPoolElement("victim", "echo", "VictimPool", 0x0000e009, TransportLabFixture.Registrar, $"{LabPool.PoolAddress}:7009");
-        await using IMessageChannel channel = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, 7009));
         using var cts = new CancellationTokenSource(Generous);
-        await channel.SendAsync(Encoding.ASCII.GetBytes("alive?"), 1, 0, cts.Token);
-        Assert.Equal("alive?", Encoding.ASCII.GetString((await ReceiveUserDataAsync(channel, cts.Token)).Data.Span));
+        await using IMessageChannel channel = await ConnectToLiveEchoAsync("victim", "VictimPool", 0x0000e009, 7009, cts.Token);
 
         Task<ChannelMessage> pending = channel.ReceiveAsync(cts.Token).AsTask();
         var clock = Stopwatch.StartNew();
@@ -208,15 +205,12 @@ public sealed class SctpChannelLabTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the failure took {clock.Elapsed.TotalMilliseconds:0} ms");
     }
 
-    [Fact]
+    [LabFact]
     public async Task KilledElement_EndsThePendingTryReceive_WithTheFailureAsAValue()
     {
         // The failover path's receive: the association event comes back as a value, not a throw.
-        _lab.Pool.StartPoolElement("victim2", "echo", "VictimPool2", 0x0000e00a, TransportLabFixture.Registrar, $"{LabPool.PoolAddress}:7010");
-        await using IMessageChannel channel = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, 7010));
         using var cts = new CancellationTokenSource(Generous);
-        await channel.SendAsync(Encoding.ASCII.GetBytes("alive?"), 1, 0, cts.Token);
-        Assert.Equal("alive?", Encoding.ASCII.GetString((await ReceiveUserDataAsync(channel, cts.Token)).Data.Span));
+        await using IMessageChannel channel = await ConnectToLiveEchoAsync("victim2", "VictimPool2", 0x0000e00a, 7010, cts.Token);
 
         ValueTask<ReceiveResult> pending = channel.TryReceiveAsync(cts.Token);
         _lab.Pool.Kill("victim2");
@@ -235,6 +229,16 @@ public sealed class SctpChannelLabTests
         Assert.Equal(result.Failure.Failure, again.Failure?.Failure);
         var thrown = await Assert.ThrowsAsync<TransportException>(async () => await channel.ReceiveAsync(cts.Token));
         Assert.Equal(result.Failure.Failure, thrown.Failure);
+    }
+
+    /// <summary>Starts an rspserver echo element and returns an association to it that has echoed once.</summary>
+    private async Task<IMessageChannel> ConnectToLiveEchoAsync(string name, string pool, uint id, int port, CancellationToken token)
+    {
+        _lab.Pool.StartPoolElement(name, "echo", pool, id, TransportLabFixture.Registrar, $"{LabPool.PoolAddress}:{port}");
+        IMessageChannel channel = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, port));
+        await channel.SendAsync(Encoding.ASCII.GetBytes("alive?"), 1, 0, token);
+        Assert.Equal("alive?", Encoding.ASCII.GetString((await ReceiveUserDataAsync(channel, token)).Data.Span));
+        return channel;
     }
 
     private static async Task<ChannelMessage> ReceiveUserDataAsync(IMessageChannel channel, CancellationToken token)
