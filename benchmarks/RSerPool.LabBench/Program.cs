@@ -73,18 +73,20 @@ public static partial class Program
         return 2;
     }
 
-    private static PoolUserOptions UserOptions(RegistrarAddress registrar, TimeSpan? staleCache = null) => new()
+    private static PoolUserOptions UserOptions(RegistrarAddress registrar, TimeSpan? staleCache = null, uint? items = null) => new()
     {
         Registrars = new[] { registrar },
         UseAnnounces = false,
         StaleCacheValue = staleCache ?? PoolUserDefaults.StaleCacheValue,
+        HandleResolutionItems = items,
     };
 
     /// <summary>resolve: N uncached handle resolutions through our core (issue 5 §7).</summary>
     private static async Task<int> ResolveAsync(RegistrarAddress registrar, string poolHandle, long n)
     {
-        // Like rsplib's rsp_getaddrinfo(..., staleCacheValue 0): every call asks the registrar.
-        await using var user = new PoolUser(UserOptions(registrar, TimeSpan.Zero), Logs);
+        // Like rsplib's rsp_getaddrinfo(..., staleCacheValue 0): every call asks the registrar, and for
+        // one element (rsp_getaddrinfo sends Items=1), so both get the same answer to decode.
+        await using var user = new PoolUser(UserOptions(registrar, TimeSpan.Zero, items: 1), Logs);
         PoolHandle handle = poolHandle;
         for (long i = 0; i < n / 10 + 1; i++)
         {
