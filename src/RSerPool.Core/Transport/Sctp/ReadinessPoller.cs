@@ -32,6 +32,9 @@ internal sealed class ReadinessPoller
     private const int RetireAfterMs = 60_000;
     private static readonly Lazy<ReadinessPoller> s_shared = new(() => new ReadinessPoller());
 
+    [ThreadStatic]
+    private static bool t_onPollerThread;
+
     private readonly int _epoll;
     private readonly ConcurrentDictionary<long, ReadinessWaiter> _waiters = new();
     private long _nextId;
@@ -55,6 +58,12 @@ internal sealed class ReadinessPoller
 
     /// <summary>The process's poller, started with the first SCTP channel.</summary>
     internal static ReadinessPoller Shared => s_shared.Value;
+
+    /// <summary>Whether the calling code runs on a poller thread (a continuation the poller ran inline).</summary>
+    internal static bool OnPollerThread => t_onPollerThread;
+
+    /// <summary>Whether another poller thread is waiting in epoll_wait, so this one may block on one descriptor.</summary>
+    internal bool HasIdleThread => Volatile.Read(ref _idle) > 0;
 
     /// <summary>How many poller threads run (for tests and diagnostics).</summary>
     internal int ThreadCount => Volatile.Read(ref _threads);
@@ -111,6 +120,7 @@ internal sealed class ReadinessPoller
 
     private unsafe void Run()
     {
+        t_onPollerThread = true;
         byte* events = stackalloc byte[MaxEvents * 16];
         while (true)
         {

@@ -54,6 +54,30 @@ internal static class SctpSocket
         }
     }
 
+    /// <summary>
+    /// Makes the descriptor blocking (O_NONBLOCK off) with a receive timeout (SO_RCVTIMEO), for reads
+    /// that wait on the calling thread; every other call on it passes MSG_DONTWAIT.
+    /// </summary>
+    /// <exception cref="SocketException">fcntl or setsockopt failed.</exception>
+    internal static unsafe void MakeBlocking(Socket socket, int receiveTimeoutMs)
+    {
+        IntPtr fd = socket.Handle;
+        int flags = Libc.Fcntl(fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.Fcntl(fd, Libc.F_SETFL, flags & ~Libc.O_NONBLOCK) < 0)
+        {
+            throw new SocketException(Marshal.GetLastPInvokeError());
+        }
+
+        // struct timeval { long tv_sec; long tv_usec; }
+        long* timeout = stackalloc long[2];
+        timeout[0] = receiveTimeoutMs / 1000;
+        timeout[1] = (receiveTimeoutMs % 1000) * 1000L;
+        if (Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, (byte*)timeout, 16) < 0)
+        {
+            throw new SocketException(Marshal.GetLastPInvokeError());
+        }
+    }
+
     private static void Configure(Socket socket, AddressFamily family, SctpOptions options)
     {
         socket.Blocking = false;
