@@ -231,6 +231,61 @@ public sealed class SctpChannelLabTests
         Assert.Equal(result.Failure.Failure, thrown.Failure);
     }
 
+    [LabFact]
+    public async Task AnswerAwaitedOnThePollerThread_IsReadThere_AndAWaitStillEndsOnCancellationAndOnClose()
+    {
+        using var cts = new CancellationTokenSource(Generous);
+        await using IMessageChannel echo = await ConnectToLiveEchoAsync("blocking-echo", "BlockingPool", 0x0000e00b, 7011, cts.Token);
+        _lab.Pool.StartPoolElement("blocking-discard", "discard", "BlockingPool2", 0x0000e00c, TransportLabFixture.Registrar, $"{LabPool.PoolAddress}:7012");
+        IMessageChannel discard = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, 7012));
+
+        // Onto a poller thread, as a request loop is: the continuation of an answer runs where it arrived
+        // (unless the answer was there before the wait was armed: then try again).
+        for (int i = 0; i < 20 && !ReadinessPoller.OnPollerThread; i++)
+        {
+            await echo.SendAsync(Encoding.ASCII.GetBytes("one"), 1, 0, cts.Token);
+            ReceiveResult first = await echo.TryReceiveAsync(cts.Token).ConfigureAwait(false);
+            Assert.Equal("one", Encoding.ASCII.GetString(first.Message.Data.Span));
+        }
+
+        Assert.True(ReadinessPoller.OnPollerThread, "the continuation should run on the poller thread that saw the answer");
+
+        // The next answers are read on this thread (a blocking recvmsg, so complete when the call returns;
+        // not when the other poller threads happen to be busy): whole, in order, with their PPIDs.
+        int readHere = 0;
+        for (uint i = 0; i < 5; i++)
+        {
+            await echo.SendAsync(Encoding.ASCII.GetBytes($"two{i}"), 7 + i, 0, cts.Token);
+            ValueTask<ReceiveResult> pending = echo.TryReceiveAsync(cts.Token);
+            readHere += pending.IsCompleted ? 1 : 0;
+            ReceiveResult answer = await pending.ConfigureAwait(false);
+            Assert.Equal($"two{i}", Encoding.ASCII.GetString(answer.Message.Data.Span));
+            Assert.Equal(7 + i, answer.Message.PayloadProtocolId);
+        }
+
+        Assert.True(readHere > 0, "no answer was read on the delivering thread");
+
+        // No answer comes from a discard element: the blocking read still ends on cancellation...
+        await discard.SendAsync(Encoding.ASCII.GetBytes("nothing back"), 1, 0, cts.Token);
+        using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await discard.TryReceiveAsync(soon.Token).ConfigureAwait(false));
+        _output.WriteLine($"cancelled after {clock.Elapsed.TotalMilliseconds:0} ms (300 ms asked)");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancellation took {clock.Elapsed.TotalMilliseconds:0} ms");
+
+        // ...and on a local close from another thread, as a failure value.
+        await discard.SendAsync(Encoding.ASCII.GetBytes("nothing back either"), 1, 0, cts.Token);
+        Task closing = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            await discard.DisposeAsync();
+        });
+        ReceiveResult closed = await discard.TryReceiveAsync(cts.Token).ConfigureAwait(false);
+        await closing.ConfigureAwait(false);
+        Assert.NotNull(closed.Failure);
+        Assert.Equal(TransportFailure.Shutdown, closed.Failure.Failure);
+    }
+
     /// <summary>Starts an rspserver echo element and returns an association to it that has echoed once.</summary>
     private async Task<IMessageChannel> ConnectToLiveEchoAsync(string name, string pool, uint id, int port, CancellationToken token)
     {

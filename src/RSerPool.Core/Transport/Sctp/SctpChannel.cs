@@ -230,7 +230,14 @@ internal sealed class SctpChannel : IMessageChannel
                     return new ReceiveResult(new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint));
                 }
 
-                switch (TryReceive(ref assembler, out ChannelMessage message, block: true))
+                ReceiveStatus status = TryReceive(ref assembler, out ChannelMessage message, block: true);
+                if (status != ReceiveStatus.Message && Volatile.Read(ref _disposed) != 0)
+                {
+                    // Closed here while this thread read (the close wakes the read): say so, not what the read saw.
+                    return new ReceiveResult(new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint));
+                }
+
+                switch (status)
                 {
                     case ReceiveStatus.Message:
                         return new ReceiveResult(message);
