@@ -713,7 +713,6 @@ public sealed class PoolSession : IAsyncDisposable
     }
 
     /// <summary>The answer to a request, or the association failure that ended the wait (a value, not a throw: see <see cref="ReceiveResult"/>).</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))] // once per request
     private async ValueTask<Answer> ReceiveAnswerAsync(IMessageChannel channel, RequestOptions options, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

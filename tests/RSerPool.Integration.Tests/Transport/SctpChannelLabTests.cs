@@ -255,12 +255,13 @@ public sealed class SctpChannelLabTests
         int readHere = 0;
         for (uint i = 0; i < 5; i++)
         {
-            await echo.SendAsync(Encoding.ASCII.GetBytes($"two{i}"), 7 + i, 0, cts.Token);
+            // PPIDs 20.., not 11: the element takes PPID 11 as ASAP and echoes nothing.
+            await echo.SendAsync(Encoding.ASCII.GetBytes($"two{i}"), 20 + i, 0, cts.Token);
             ValueTask<ReceiveResult> pending = echo.TryReceiveAsync(cts.Token);
             readHere += pending.IsCompleted ? 1 : 0;
             ReceiveResult answer = await pending.ConfigureAwait(false);
             Assert.Equal($"two{i}", Encoding.ASCII.GetString(answer.Message.Data.Span));
-            Assert.Equal(7 + i, answer.Message.PayloadProtocolId);
+            Assert.Equal(20 + i, answer.Message.PayloadProtocolId);
         }
 
         Assert.True(readHere > 0, "no answer was read on the delivering thread");
@@ -269,7 +270,8 @@ public sealed class SctpChannelLabTests
         await discard.SendAsync(Encoding.ASCII.GetBytes("nothing back"), 1, 0, cts.Token);
         using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await discard.TryReceiveAsync(soon.Token).ConfigureAwait(false));
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await discard.TryReceiveAsync(soon.Token).ConfigureAwait(false));
+        Assert.Equal(soon.Token, cancelled.CancellationToken);
         _output.WriteLine($"cancelled after {clock.Elapsed.TotalMilliseconds:0} ms (300 ms asked)");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancellation took {clock.Elapsed.TotalMilliseconds:0} ms");
 

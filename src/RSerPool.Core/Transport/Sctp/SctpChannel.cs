@@ -131,7 +131,6 @@ internal sealed class SctpChannel : IMessageChannel
     }
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // once per answer: no allocation for the suspended call
     public async ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken)
     {
         ReceiveResult result = await TryReceiveAsync(cancellationToken).ConfigureAwait(false);
@@ -139,7 +138,6 @@ internal sealed class SctpChannel : IMessageChannel
     }
 
     /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // once per answer: no allocation for the suspended call
     public async ValueTask<ReceiveResult> TryReceiveAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
