@@ -533,7 +533,7 @@ public sealed class PoolSession : IAsyncDisposable
         {
             if (retired is not null)
             {
-                CloseInBackground(retired, null);
+                await CloseAsync(retired, null).ConfigureAwait(false); // already off the caller's path
             }
 
             while (_followUps.TryDequeue(out FollowUp followUp))
@@ -553,21 +553,21 @@ public sealed class PoolSession : IAsyncDisposable
     /// <summary>The work <see cref="RunDeferredWork"/> last started (reports and probes included): tests wait for it before counting reports.</summary>
     internal Task DeferredWork { get; private set; } = Task.CompletedTask;
 
-    private void CloseInBackground(IMessageChannel channel, PoolElement? element)
-    {
-        _ = Task.Run(async () =>
-        {
-            if (channel is Transport.Sctp.SctpChannel sctp)
-            {
-                sctp.Abort();
-            }
-            else
-            {
-                await channel.DisposeAsync().ConfigureAwait(false);
-            }
+    private void CloseInBackground(IMessageChannel channel, PoolElement? element) =>
+        _ = Task.Run(() => CloseAsync(channel, element), CancellationToken.None);
 
-            _logger.LogDebug("Closed the association with {Element}", element?.ToString() ?? channel.RemoteEndPoint?.ToString());
-        }, CancellationToken.None);
+    private async Task CloseAsync(IMessageChannel channel, PoolElement? element)
+    {
+        if (channel is Transport.Sctp.SctpChannel sctp)
+        {
+            sctp.Abort();
+        }
+        else
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _logger.LogDebug("Closed the association with {Element}", element?.ToString() ?? channel.RemoteEndPoint?.ToString());
     }
 
     private void OpenStandbyInBackground()

@@ -171,44 +171,62 @@ internal sealed class SctpChannel : IMessageChannel
         {
             ReceiveStatus status = waitFirst ? ReceiveStatus.WouldBlock : TryReceive(ref assembler, out message);
             waitFirst = false;
-            switch (status)
+            if (status != ReceiveStatus.WouldBlock)
             {
-                case ReceiveStatus.Message:
-                    return new ReceiveResult(message);
-                case ReceiveStatus.Notification:
-                    if (_failure is not null)
-                    {
-                        // An association event ended it (RFC 6458 §6.1.1, §6.1.5): returned, not thrown (see ReceiveResult).
-                        return new ReceiveResult(CopyOfFailure());
-                    }
+                if (TryEndReceive(status, message, out ReceiveResult result))
+                {
+                    return result;
+                }
 
-                    continue;
-                case ReceiveStatus.WouldBlock:
-                    // The wait inline, not through WaitReadableAsync: every async frame on this path runs
-                    // again for each answer (the request rate), so the failures are caught here as values.
-                    try
-                    {
-                        await _readable.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (SocketException e)
-                    {
-                        return new ReceiveResult(Fail(new TransportException(TransportFailure.SocketError, $"Waiting for {RemoteEndPoint} failed: {e.Message}", RemoteEndPoint, e)));
-                    }
-                    catch (ObjectDisposedException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        return new ReceiveResult(new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint));
-                    }
+                continue;
+            }
 
-                    continue;
-                case ReceiveStatus.TooLarge:
-                    return new ReceiveResult(new TransportException(TransportFailure.MessageTooLarge,
-                        $"A message from {RemoteEndPoint} exceeded {_options.MaxMessageSize} bytes and was discarded.", RemoteEndPoint));
-                default:
-                    Fail(new TransportException(TransportFailure.Shutdown, $"The association with {RemoteEndPoint} was closed.", RemoteEndPoint));
-                    return new ReceiveResult(CopyOfFailure());
+            // The wait inline, not through WaitReadableAsync: every async frame on this path runs
+            // again for each answer (the request rate), so the failures are caught here as values.
+            try
+            {
+                await _readable.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                return new ReceiveResult(Fail(new TransportException(TransportFailure.SocketError, $"Waiting for {RemoteEndPoint} failed: {e.Message}", RemoteEndPoint, e)));
+            }
+            catch (ObjectDisposedException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new ReceiveResult(ClosedLocally());
             }
         }
     }
+
+    /// <summary>
+    /// What a read's status means for the receive, the same for the epoll wait and the blocking read:
+    /// false when it goes on reading (a notification that did not end the association), else the result.
+    /// </summary>
+    private bool TryEndReceive(ReceiveStatus status, ChannelMessage message, out ReceiveResult result)
+    {
+        switch (status)
+        {
+            case ReceiveStatus.Message:
+                result = new ReceiveResult(message);
+                return true;
+            case ReceiveStatus.Notification:
+                // An association event may have ended it (RFC 6458 §6.1.1, §6.1.5): returned, not thrown (see ReceiveResult).
+                result = _failure is not null ? new ReceiveResult(CopyOfFailure()) : default;
+                return _failure is not null;
+            case ReceiveStatus.TooLarge:
+                result = new ReceiveResult(new TransportException(TransportFailure.MessageTooLarge,
+                    $"A message from {RemoteEndPoint} exceeded {_options.MaxMessageSize} bytes and was discarded.", RemoteEndPoint));
+                return true;
+            default:
+                Fail(new TransportException(TransportFailure.Shutdown, $"The association with {RemoteEndPoint} was closed.", RemoteEndPoint));
+                result = new ReceiveResult(CopyOfFailure());
+                return true;
+        }
+    }
+
+    /// <summary>The failure of a receive whose channel was closed on this side.</summary>
+    private TransportException ClosedLocally() =>
+        new(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint);
 
     /// <summary>Reads on this thread until a message, the association's failure, a local close or cancellation.</summary>
     private ReceiveResult ReceiveBlocking(ref MessageAssembler assembler, CancellationToken cancellationToken)
@@ -225,41 +243,26 @@ internal sealed class SctpChannel : IMessageChannel
                 cancellationToken.ThrowIfCancellationRequested();
                 if (Volatile.Read(ref _disposed) != 0)
                 {
-                    return new ReceiveResult(new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint));
+                    return new ReceiveResult(ClosedLocally());
                 }
 
                 ReceiveStatus status = TryReceive(ref assembler, out ChannelMessage message, block: true);
                 if (status != ReceiveStatus.Message && Volatile.Read(ref _disposed) != 0)
                 {
                     // Closed here while this thread read (the close wakes the read): say so, not what the read saw.
-                    return new ReceiveResult(new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint));
+                    return new ReceiveResult(ClosedLocally());
                 }
 
-                switch (status)
+                // WouldBlock: one slice passed (SO_RCVTIMEO) or a signal; read again.
+                if (status != ReceiveStatus.WouldBlock && TryEndReceive(status, message, out ReceiveResult result))
                 {
-                    case ReceiveStatus.Message:
-                        return new ReceiveResult(message);
-                    case ReceiveStatus.Notification:
-                        if (_failure is not null)
-                        {
-                            return new ReceiveResult(CopyOfFailure());
-                        }
-
-                        continue;
-                    case ReceiveStatus.WouldBlock:
-                        continue; // one slice passed (SO_RCVTIMEO) or a signal
-                    case ReceiveStatus.TooLarge:
-                        return new ReceiveResult(new TransportException(TransportFailure.MessageTooLarge,
-                            $"A message from {RemoteEndPoint} exceeded {_options.MaxMessageSize} bytes and was discarded.", RemoteEndPoint));
-                    default:
-                        Fail(new TransportException(TransportFailure.Shutdown, $"The association with {RemoteEndPoint} was closed.", RemoteEndPoint));
-                        return new ReceiveResult(CopyOfFailure());
+                    return result;
                 }
             }
         }
         catch (ObjectDisposedException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ReceiveResult(new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint));
+            return new ReceiveResult(ClosedLocally());
         }
         finally
         {
@@ -375,7 +378,7 @@ internal sealed class SctpChannel : IMessageChannel
         }
         catch (ObjectDisposedException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TransportException(TransportFailure.Shutdown, $"The channel to {RemoteEndPoint} was closed locally.", RemoteEndPoint);
+            throw ClosedLocally();
         }
     }
 
