@@ -12,7 +12,9 @@
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
 # BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 3),
-# BENCH_SIZE (request bytes, 64), BENCH_PARTS (which of "a b c" to run, all by default). Results also go to tests/lab/.runs/<id>/out/session-bench.txt.
+# BENCH_SIZE (request bytes, 64), BENCH_PARTS (which of "a b c" to run, all by default),
+# BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
+# failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer). Results also go to tests/lab/.runs/<id>/out/session-bench.txt.
 set -euo pipefail
 self=$(readlink -f "$0")
 cd "$(dirname "$self")/../.."
@@ -31,7 +33,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS BENCH_CAPTURE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -39,9 +41,10 @@ fi
 export LAB_STATE=/tmp/bench-state DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 report=$LAB_OUT/session-bench.txt
 raw_server=10.255.255.1:7700
-server_pid=
+server_pid= capture_pid=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    [ -n "$capture_pid" ] && kill "$capture_pid" 2>/dev/null || true
     bash $POOL_SH logs >"$LAB_OUT/rsplib.log" 2>&1 || true
     bash $POOL_SH stop-all >/dev/null 2>&1 || true
 }
@@ -106,6 +109,11 @@ done
 # c. failover, each driver in one process (its second and later runs have warm code paths).
 fo_ours= fo_standby= fo_rsplib=
 if part c; then
+if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
+    tcpdump -i any -s 256 -U -w "$LAB_OUT/failover.pcap" sctp 2>/dev/null &
+    capture_pid=$!
+    sleep 1
+fi
 fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
 echo "$fo_ours"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"

@@ -37,7 +37,7 @@ public sealed class PoolSession : IAsyncDisposable
     private IReadOnlyList<PoolElement> _businessCard = Array.Empty<PoolElement>();
     private readonly CancellationTokenSource _closing = new();
     private Standby? _standby;
-    private HashSet<uint> _failedLately = new();
+    private StandbyExclusions _failedLately = new(new HashSet<uint>(), null);
     private IMessageChannel? _retired;
     private int _standbyWanted;
     private readonly System.Collections.Concurrent.ConcurrentQueue<FollowUp> _followUps = new();
@@ -342,7 +342,7 @@ public sealed class PoolSession : IAsyncDisposable
         _logger.LogDebug("Looking for the next element of '{PoolHandle}' ({Excluded} excluded)", PoolHandle, excluded.Count);
         try
         {
-            if (isFailover && pinned is null && await TryPromoteStandbyAsync(excluded, limit.Token).ConfigureAwait(false))
+            if (isFailover && pinned is null && await TryPromoteStandbyAsync(excluded, avoid, limit.Token).ConfigureAwait(false))
             {
                 return;
             }
@@ -355,7 +355,7 @@ public sealed class PoolSession : IAsyncDisposable
                 {
                     IMessageChannel channel = await _connector.ConnectAsync(next, limit.Token).ConfigureAwait(false);
                     await UseOrReleaseAsync(channel, next, isFailover, limit.Token).ConfigureAwait(false);
-                    StartStandby(excluded, deferred: isFailover);
+                    StartStandby(excluded, avoid, deferred: isFailover);
                     return;
                 }
                 catch (TransportException e)
@@ -462,7 +462,7 @@ public sealed class PoolSession : IAsyncDisposable
     /// Fails over to the standby association when there is one to a live, not excluded element: the
     /// selection and the SCTP handshake were done before the failure, so only the cookie echo is left.
     /// </summary>
-    private async Task<bool> TryPromoteStandbyAsync(HashSet<uint> excluded, CancellationToken cancellationToken)
+    private async Task<bool> TryPromoteStandbyAsync(HashSet<uint> excluded, PoolElement? avoid, CancellationToken cancellationToken)
     {
         Standby? standby = Interlocked.Exchange(ref _standby, null);
         if (standby is null)
@@ -489,7 +489,7 @@ public sealed class PoolSession : IAsyncDisposable
             return false;
         }
 
-        StartStandby(excluded, deferred: true);
+        StartStandby(excluded, avoid, deferred: true);
         return true;
     }
 
@@ -498,12 +498,15 @@ public sealed class PoolSession : IAsyncDisposable
     /// connect, but after a failover only once the request that failed over has its answer
     /// (<see cref="RunDeferredWork"/>), so the standby's selection and handshake do not compete with it.
     /// </summary>
-    private void StartStandby(HashSet<uint> failed, bool deferred)
+    private void StartStandby(HashSet<uint> failed, PoolElement? avoid, bool deferred)
     {
-        // The standby must not be an element that just failed: its report may not have reached the cache yet.
+        // The standby must not be an element that just failed: its report may not have reached the cache
+        // yet. Nor, while another is left, the element that just shut the session down (avoided by the
+        // failover too): in the lab a killed element's kernel shuts down gracefully, and a standby opened
+        // to it was refused, leaving the next failover without one.
         // The set itself, not a copy (copied where the standby is opened, off the failover's path): each
         // failover has a set of its own, not changed after its connect.
-        Volatile.Write(ref _failedLately, failed);
+        Volatile.Write(ref _failedLately, new StandbyExclusions(failed, avoid));
         if (deferred)
         {
             Volatile.Write(ref _standbyWanted, 1);
@@ -600,16 +603,16 @@ public sealed class PoolSession : IAsyncDisposable
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
         limit.CancelAfter(_options.FailoverTimeout);
+        StandbyExclusions failed = Volatile.Read(ref _failedLately);
         PoolElement next;
         IMessageChannel channel;
         try
         {
-            next = await PickNextAsync(new HashSet<uint>(Volatile.Read(ref _failedLately)) { current.Identifier }, null, limit.Token).ConfigureAwait(false);
-            channel = await _connector.ConnectAsync(next, limit.Token).ConfigureAwait(false);
+            (next, channel) = await ConnectStandbyCandidateAsync(new HashSet<uint>(failed.Failed) { current.Identifier }, failed.Avoid, limit.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RSerPoolException or TransportException or OperationCanceledException)
         {
-            // No standby (a one-element pool, a dead candidate, the session closing): the failover
+            // No standby (a one-element pool, no live candidate, the session closing): the failover
             // then selects and connects as it would without one.
             _logger.LogDebug("No standby association for the session with '{PoolHandle}': {Reason}", PoolHandle, e.Message);
             return;
@@ -635,6 +638,28 @@ public sealed class PoolSession : IAsyncDisposable
         }
 
         _logger.LogDebug("Standby association open to {Element}", next);
+    }
+
+    /// <summary>
+    /// Selects and connects the standby's element, bounded like a session's connect: a candidate that
+    /// refuses is reported (it is dead: RFC 5352 §3.5) and the next one tried.
+    /// </summary>
+    private async Task<(PoolElement Element, IMessageChannel Channel)> ConnectStandbyCandidateAsync(HashSet<uint> excluded, PoolElement? avoid, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            PoolElement next = await PickNextAsync(excluded, avoid, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (next, await _connector.ConnectAsync(next, cancellationToken).ConfigureAwait(false));
+            }
+            catch (TransportException e) when (attempt < _options.MaxConnectAttempts && e.Failure != TransportFailure.SctpUnavailable)
+            {
+                _logger.LogDebug("The standby candidate {Element} could not be connected: {Reason}", next, e.Message);
+                excluded.Add(next.Identifier);
+                await ReportAsync(next, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The next element: the business card's order first, then the pool's policy; <paramref name="avoid"/> only when nothing else is left.</summary>
@@ -856,6 +881,9 @@ public sealed class PoolSession : IAsyncDisposable
 
     /// <summary>An idle association kept open to the next failover target.</summary>
     private sealed record Standby(IMessageChannel Channel, PoolElement Element);
+
+    /// <summary>What the next standby must not be (<see cref="Failed"/>) or should not be while another is left (<see cref="Avoid"/>).</summary>
+    private sealed record StandbyExclusions(HashSet<uint> Failed, PoolElement? Avoid);
 
     private readonly struct CallScope : IDisposable
     {

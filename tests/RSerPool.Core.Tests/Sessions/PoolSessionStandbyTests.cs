@@ -110,6 +110,38 @@ public sealed class PoolSessionStandbyTests
     }
 
     [Fact]
+    public async Task GracefulShutdownFailover_TheNextStandbyAvoidsTheElementThatShutDown()
+    {
+        // A killed element's kernel shuts its associations down gracefully: such an element is not
+        // excluded (it may be alive), but while another is left the new standby must not be it.
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = (c, m) => c.UserMessages.Length <= 1 ? Behaviors.Echo(c, m) : Behaviors.Shutdown(c, m);
+        PoolSession session = await pool.OpenAsync(WithStandby);
+        await session.RequestAsync(Bytes("one")).Within();
+        await WaitForStandbyAsync(session, pool.B);
+        pool.Host.Preference = new[] { pool.A.Element, pool.B.Element, pool.C.Element }; // the policy would pick A again
+
+        SessionReply reply = await session.RequestAsync(Bytes("two"), Idempotent).Within();
+
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        await WaitForStandbyAsync(session, pool.C);
+        Assert.Empty(await pool.SettledReportsAsync()); // A is alive (the probe connected): not reported
+    }
+
+    [Fact]
+    public async Task StandbyCandidateRefuses_ItIsReported_AndTheNextCandidateBecomesTheStandby()
+    {
+        await using var pool = new SessionHarness();
+        pool.B.Connect = ConnectBehavior.Refuse;
+
+        PoolSession session = await pool.OpenAsync(WithStandby);
+
+        await WaitForStandbyAsync(session, pool.C);
+        Assert.Equal(new[] { pool.B.Identifier }, await pool.Host.Reports.WaitForCountAsync(1).Within());
+        Assert.Equal(pool.A.Identifier, session.CurrentElement?.Identifier);
+    }
+
+    [Fact]
     public async Task OneElementPool_NoStandby_TheSessionWorks()
     {
         await using var pool = new SessionHarness(elements: 1);
