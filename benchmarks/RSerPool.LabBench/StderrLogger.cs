@@ -16,6 +16,9 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
 {
     private static readonly long Start = Stopwatch.GetTimestamp();
     private readonly LogLevel _print;
+    // BENCH_TIMELINE=0: the core's log calls find every level disabled (no timeline steps), to
+    // measure what the logging itself costs a failover.
+    private readonly LogLevel _record = Environment.GetEnvironmentVariable("BENCH_TIMELINE") == "0" ? LogLevel.None : LogLevel.Debug;
     // Formatted when drained, not when logged: formatting on the failover's path (several log events,
     // each a template, boxing and ToString calls under the lab's emulated CPU) would add to what is
     // measured, and rsplib's driver pays nothing of the kind for its timeline.
@@ -60,7 +63,7 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug || logLevel >= owner._print;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._record || logLevel >= owner._print;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -75,7 +78,7 @@ internal sealed class StderrLoggerFactory : ILoggerFactory
                 Console.Error.WriteLine($"[{At(now),10:0.0} ms] {logLevel,-11} {category}: {formatter(state, exception)}");
             }
 
-            if (logLevel >= LogLevel.Debug)
+            if (logLevel >= owner._record)
             {
                 owner._events.Enqueue((now, category, () => formatter(state, exception)));
             }

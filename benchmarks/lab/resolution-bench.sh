@@ -17,7 +17,7 @@ export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 if [ -z "${LAB_RUN_DIR:-}" ]; then
     bench_build   # the C drivers and RSerPool.LabBench, on the host
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_ROUNDS" exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$n"
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_ROUNDS" exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$n"
 fi
 
 # ---- Inside the lab ---------------------------------------------------------------------------
@@ -27,10 +27,11 @@ trap 'bash $POOL_SH logs >"$LAB_OUT/rsplib.log" 2>&1 || true; bash $POOL_SH stop
 bench_log "lab mode $LAB_MODE; $n resolutions per side, $BENCH_ROUNDS rounds"
 bench_pool_up 3
 
-# Our driver runs with the tiered-JIT settings of session-bench.sh (see there: steady-state code
-# within the warm-up under TCG). Pre-warm, not counted: the guest reads the host's files over 9p; the first .NET process of a boot
+# Our driver's runtime settings: BENCH_OURS_ENV_DEFAULT in lib.sh (BENCH_OURS_ENV replaces them).
+read -r -a ours_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_ENV_DEFAULT}"
+# Pre-warm, not counted: the guest reads the host's files over 9p; the first .NET process of a boot
 # would otherwise page-fault its runtime in while it is being timed.
-env DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0 dotnet "$BENCH_DLL" resolve $BENCH_REGISTRAR $BENCH_POOL 50 >/dev/null
+env "${ours_env[@]}" dotnet "$BENCH_DLL" resolve $BENCH_REGISTRAR $BENCH_POOL 50 >/dev/null
 ours=() rsplib=() ratios=()
 for round in $(seq 1 "$BENCH_ROUNDS"); do
     bench_log "round $round: rsplib"
@@ -39,7 +40,7 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
     r=$(field rate "$line")
     rsplib+=("$r")
     bench_log "round $round: ours"
-    line=$(env DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0 dotnet "$BENCH_DLL" resolve $BENCH_REGISTRAR $BENCH_POOL "$n" | grep '^RESULT')
+    line=$(env "${ours_env[@]}" dotnet "$BENCH_DLL" resolve $BENCH_REGISTRAR $BENCH_POOL "$n" | grep '^RESULT')
     echo "$line" | tee -a "$report"
     o=$(field rate "$line")
     ours+=("$o")

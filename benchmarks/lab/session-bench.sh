@@ -8,13 +8,17 @@
 #      raw C SCTP echo server (the physical limit)
 #   c. failover: SIGKILL the serving element during a request loop; time from the kill to the next
 #      answer from another element, and requests lost; ours (idempotent requests) vs rsplib's PU
-#      (rspterminal's reaction: rsp_forcefailover on FAILOVER_NECESSARY); median of RUNS runs
+#      (rspterminal's reaction: rsp_forcefailover on FAILOVER_NECESSARY); median of RUNS runs. Before
+#      each kill our driver goes on with requests until the runtime has stopped compiling (SETTLE
+#      lines; BENCH_SETTLE=0 skips it): a failover of a process at steady state, not of one still
+#      compiling its start-up.
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
 # BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 3),
 # BENCH_SIZE (request bytes, 64), BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
-# failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer). Results also go to tests/lab/.runs/<id>/out/session-bench.txt.
+# failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer),
+# BENCH_TIMELINE=0 (our core's log calls find logging off: no TIMELINE steps; what logging costs). Results also go to tests/lab/.runs/<id>/out/session-bench.txt.
 set -euo pipefail
 self=$(readlink -f "$0")
 cd "$(dirname "$self")/../.."
@@ -33,7 +37,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS BENCH_CAPTURE" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -50,12 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 w=$BENCH_WARMUP s=$BENCH_SECONDS z=$BENCH_SIZE
-# Tiered JIT under TCG: the JIT runs ~20x slower and every new tier-0 method restarts the 100 ms
-# call-counting delay, so tier-1 code arrived only after many seconds and the JIT thread competed
-# with the measurement (perf: a third of the guest CPU in ".NET Tiered Compilation" 7 s in).
-# No instrumented tier and no delay: steady-state code within the warm-up, as on real hardware.
-# BENCH_OURS_ENV replaces these runtime settings (e.g. "DOTNET_TieredCompilation=0").
-read -r -a ours_env <<<"${BENCH_OURS_ENV:-DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0}"
+# Our driver's runtime settings: see BENCH_OURS_ENV_DEFAULT in lib.sh.
+read -r -a ours_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_ENV_DEFAULT}"
 ours=(env "${ours_env[@]}" dotnet "$BENCH_DLL")
 bench_log "our driver: ${ours[*]}"
 hook="bash $self --restart-pe"
@@ -114,14 +114,14 @@ if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
     capture_pid=$!
     sleep 1
 fi
-fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
+fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_ours"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"
 # The same with SessionOptions.Standby: an idle association kept open to the next element.
-fo_standby=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
+fo_standby=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_standby"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
-fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE' | tee -a "$report")
+fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_rsplib"
 fi
 
