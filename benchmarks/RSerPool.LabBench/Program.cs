@@ -133,13 +133,14 @@ public static partial class Program
         for (int phase = 0; phase < 2; phase++)
         {
             var loop = new RateLoop(phase == 0 ? warmup : duration);
+            var quiet = new CompilerQuiet(MaxSettle);
             do
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
                 SessionReply reply = await session.RequestAsync(request, options);
                 bad += Matches(reply.Messages[0].Data.Span, request) ? 0 : 1;
             }
-            while (loop.Next());
+            while (phase == 0 ? WarmingUp(ref loop, quiet) : loop.Next());
 
             measured = loop;
         }
@@ -164,6 +165,7 @@ public static partial class Program
         for (int phase = 0; phase < 2; phase++)
         {
             var loop = new RateLoop(phase == 0 ? warmup : duration);
+            var quiet = new CompilerQuiet(MaxSettle);
             do
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
@@ -182,7 +184,7 @@ public static partial class Program
 
                 bad += Matches(answer.Data.Span, request) ? 0 : 1;
             }
-            while (loop.Next());
+            while (phase == 0 ? WarmingUp(ref loop, quiet) : loop.Next());
 
             measured = loop;
         }
@@ -330,9 +332,23 @@ public static partial class Program
         return 0;
     }
 
+    /// <summary>How long a warm-up may wait for the compiler to go quiet beyond BENCH_WARMUP.</summary>
+    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// Before a kill: requests go on until the runtime has stopped compiling (the JIT's method count
-    /// unchanged for a second; at most 60 s), so the failover is measured in a process at steady state,
+    /// The warm-up lasts its seconds and then until the runtime has stopped compiling (see
+    /// <see cref="SettleAsync"/>), so the measured phase runs steady-state code without the JIT
+    /// beside it. BENCH_SETTLE=0: the seconds only.
+    /// </summary>
+    private static bool WarmingUp(ref RateLoop loop, CompilerQuiet quiet)
+    {
+        bool timeLeft = loop.Next();
+        return timeLeft || (Environment.GetEnvironmentVariable("BENCH_SETTLE") != "0" && !quiet.Settled());
+    }
+
+    /// <summary>
+    /// Before a kill: requests go on until the runtime has stopped compiling (<see cref="CompilerQuiet"/>;
+    /// at most 60 s), so the failover is measured in a process at steady state,
     /// as a long-running pool user is, not in one still compiling its start-up and last failover.
     /// Measured in the lab (perf sched, 2 emulated CPUs): without it, .NET's tiered compilation thread
     /// took 28-56 ms of CPU and the thread pool (the last failover's deferred work, compiled the first
@@ -346,10 +362,9 @@ public static partial class Program
             return true;
         }
 
-        long start = Stopwatch.GetTimestamp(), quietSince = start;
-        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quiet = new CompilerQuiet(TimeSpan.FromSeconds(60));
         long requests = 0;
-        while (Stopwatch.GetElapsedTime(quietSince).TotalSeconds < 1 && Stopwatch.GetElapsedTime(start).TotalSeconds < 60)
+        while (!quiet.Settled())
         {
             if (!await exchange())
             {
@@ -357,16 +372,10 @@ public static partial class Program
             }
 
             requests++;
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now != compiled)
-            {
-                compiled = now;
-                quietSince = Stopwatch.GetTimestamp();
-            }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SETTLE impl={impl} run={run} seconds={Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} requests={requests} jit_methods={compiled}"));
+            $"SETTLE impl={impl} run={run} seconds={quiet.Seconds:0.0} requests={requests} jit_methods={quiet.Methods}"));
         return true;
     }
 

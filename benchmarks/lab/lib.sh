@@ -14,16 +14,16 @@ else
 fi
 # BENCH_DLL: another build of our driver (e.g. against a patched core); then nothing is built for it.
 BENCH_DLL=${BENCH_DLL:-$BENCH_DEFAULT_DLL}
-# Our driver's runtime settings (BENCH_OURS_ENV replaces them): ReadyToRun code with tiered
-# compilation off, as a latency-sensitive .NET service may be deployed. Under TCG the JIT runs ~20x
-# slower: with tiering on, its background thread recompiled hot methods at tier 1 for tens of
-# seconds after start-up, taking most of one of the guest's two CPUs (perf sched: 200-245 ms of
-# every 250 ms, 28-56 ms in the 60 ms after each kill), competing with the element and the
-# measured client. On real hardware that backlog is gone within the warm-up. With it off there is
-# no background compilation; methods without precompiled code are compiled once, fully optimized.
-# Measured side by side in one lab (2026-12-02): session 1.02 vs 0.97, transport 0.99 vs 0.76, warm
-# Standby failovers 24-29 ms vs 36-52 ms. The earlier setting: "DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0".
-BENCH_OURS_ENV_DEFAULT="DOTNET_TieredCompilation=0"
+# Our driver's runtime settings (BENCH_OURS_ENV replaces them): tiered compilation as .NET ships it,
+# without the instrumented tier and the 100 ms call-counting delay (under TCG the JIT runs ~20x
+# slower and each new tier-0 method restarts that delay, so tier-1 code arrived many seconds late).
+# Our driver's warm-up also lasts until the runtime has stopped compiling (RSerPool.LabBench's
+# CompilerQuiet: the JIT's method count and the tiered-compilation thread's CPU time unchanged for a
+# second): without that, perf sched in the guest showed the tier-1 backlog taking most of one of
+# the guest's two CPUs during the timing, for tens of seconds after start-up, and 28-56 ms of CPU in
+# the 60 ms after each kill. "DOTNET_TieredCompilation=0" (no background compilation at all; R2R
+# code kept) measured the same within the noise (benchmarks/lab/README.md, 2026-12-02).
+BENCH_OURS_ENV_DEFAULT="DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0"
 BENCH_POOL=BenchPool
 BENCH_REGISTRAR=127.0.0.1:3863
 POOL_SH=tests/lab/pool.sh

@@ -14,7 +14,7 @@
 #      compiling its start-up.
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
-# BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 3),
+# BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 5),
 # BENCH_SIZE (request bytes, 64), BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
 # failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer),
@@ -30,7 +30,7 @@ if [ "${1:-}" = --restart-pe ]; then   # the failover drivers' hook, in the lab
 fi
 
 export BENCH_WARMUP=${BENCH_WARMUP:-5} BENCH_SECONDS=${BENCH_SECONDS:-5} BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-export BENCH_RUNS=${BENCH_RUNS:-3} BENCH_SIZE=${BENCH_SIZE:-64} BENCH_PARTS=${BENCH_PARTS:-a b c}
+export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SIZE=${BENCH_SIZE:-64} BENCH_PARTS=${BENCH_PARTS:-a b c}
 
 if [ -z "${LAB_RUN_DIR:-}" ]; then
     # On the host: build everything here (the lab runs the host's files read-only), then run this
