@@ -13,6 +13,32 @@ namespace RSerPool.Tests.Sessions;
 public sealed class PoolSessionCallTests
 {
     [Fact]
+    public async Task RequestTimeout_AfterOneFired_TheNextRequestsHaveTheirFullTimeoutAgain()
+    {
+        // Without a caller's token the session reuses one timeout source between requests: one that
+        // fired must not be reused (the next request would be cancelled at once), nor may a reset one
+        // keep an earlier request's deadline.
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = (c, m) => c.UserMessages.Length == 2 ? Task.CompletedTask : Behaviors.Echo(c, m); // the second goes unanswered
+        PoolSession session = await pool.OpenAsync(Options with { AllowFailover = false });
+        var quick = new RequestOptions { Timeout = Short };
+
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal("one", Text(await session.RequestAsync(Bytes("one"), quick).Within()));
+            if (i == 0)
+            {
+                var error = await Assert.ThrowsAsync<RSerPoolException>(() => session.RequestAsync(Bytes("lost"), quick).Within());
+                Assert.IsType<TimeoutException>(error.InnerException);
+            }
+        }
+
+        await Task.Delay(Short * 2); // longer than any earlier request's timeout: none may fire into the next one
+        Assert.Equal("late", Text(await session.RequestAsync(Bytes("late"), quick).Within()));
+        Assert.Equal(pool.A.Identifier, session.CurrentElement?.Identifier);
+    }
+
+    [Fact]
     public async Task TwoConcurrentCalls_TheSecondGetsSessionBusy_AndTheFirstIsUnaffected()
     {
         await using var pool = new SessionHarness();
