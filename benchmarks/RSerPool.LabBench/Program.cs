@@ -130,10 +130,10 @@ public static partial class Program
         ulong seq = 0;
         long bad = 0;
         RateLoop measured = default;
+        var quiet = new CompilerQuiet(MaxWarmup);
         for (int phase = 0; phase < 2; phase++)
         {
             var loop = new RateLoop(phase == 0 ? warmup : duration);
-            var quiet = new CompilerQuiet(MaxSettle);
             do
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
@@ -162,10 +162,10 @@ public static partial class Program
         ulong seq = 0;
         long bad = 0;
         RateLoop measured = default;
+        var quiet = new CompilerQuiet(MaxWarmup);
         for (int phase = 0; phase < 2; phase++)
         {
             var loop = new RateLoop(phase == 0 ? warmup : duration);
-            var quiet = new CompilerQuiet(MaxSettle);
             do
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
@@ -332,8 +332,11 @@ public static partial class Program
         return 0;
     }
 
-    /// <summary>How long a warm-up may wait for the compiler to go quiet beyond BENCH_WARMUP.</summary>
-    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(30);
+    /// <summary>The longest a warm-up lasts while it waits for the compiler to go quiet (from its start).</summary>
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(30);
+
+    /// <summary>BENCH_SETTLE=0: warm-ups last their seconds only, and failover runs do not wait either.</summary>
+    private static readonly bool Settle = Environment.GetEnvironmentVariable("BENCH_SETTLE") != "0";
 
     /// <summary>
     /// The warm-up lasts its seconds and then until the runtime has stopped compiling (see
@@ -343,7 +346,7 @@ public static partial class Program
     private static bool WarmingUp(ref RateLoop loop, CompilerQuiet quiet)
     {
         bool timeLeft = loop.Next();
-        return timeLeft || (Environment.GetEnvironmentVariable("BENCH_SETTLE") != "0" && !quiet.Settled());
+        return timeLeft || (Settle && !quiet.Settled());
     }
 
     /// <summary>
@@ -357,7 +360,7 @@ public static partial class Program
     /// </summary>
     private static async Task<bool> SettleAsync(string impl, int run, Func<Task<bool>> exchange)
     {
-        if (Environment.GetEnvironmentVariable("BENCH_SETTLE") == "0")
+        if (!Settle)
         {
             return true;
         }

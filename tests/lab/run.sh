@@ -105,25 +105,28 @@ tee_err=$!
 host_deadline=() deadline_s=$((timeout_s + ${LAB_BOOT_GRACE:-120}))
 [ "$timeout_s" -gt 0 ] && host_deadline=(timeout -k 5 "$deadline_s")
 
+if [ "$mode" = vm ]; then
+    qemu=(qemu-system-x86_64
+        -accel tcg,thread=multi,tb-size=128 -cpu max -smp 2 -m "$mem"
+        -nodefaults -no-user-config -display none -no-reboot
+        -serial "file:$RUN/console.log"
+        -kernel "$LAB_CACHE/vmlinux" -initrd "$LAB_CACHE/initramfs.cpio"
+        -append "console=ttyS0 ${LAB_KERNEL_ARGS:-quiet loglevel=3} panic=-1 rdinit=/init lab.run=$RUN lab.stage2=$LAB_DIR/guest/stage2.sh lab.kmoddir=$LAB_CACHE/kernel/lib/modules/$(cat "$LAB_CACHE/kver")"
+        -fsdev local,id=hostroot,path=/,security_model=passthrough,readonly=on,multidevs=remap
+        -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+        -fsdev "local,id=labrun,path=$RUN,security_model=none,multidevs=remap"
+        -device virtio-9p-pci,fsdev=labrun,mount_tag=labrun
+        -device virtio-serial-pci
+        -chardev "file,id=out,path=$RUN/stdout.fifo" -device virtserialport,chardev=out,name=lab.stdout
+        -chardev "file,id=err,path=$RUN/stderr.fifo" -device virtserialport,chardev=err,name=lab.stderr)
+fi
+
 # qemu itself can crash while booting (seen once: SIGSEGV 1.6 s in, nothing on the console, the next
 # boot fine): when it dies by a signal before the guest started the command, boot again (twice at most).
 boot_attempt=1
 while :; do
     t0=$(date +%s.%N)
     if [ "$mode" = vm ]; then
-        qemu=(qemu-system-x86_64
-            -accel tcg,thread=multi,tb-size=128 -cpu max -smp 2 -m "$mem"
-            -nodefaults -no-user-config -display none -no-reboot
-            -serial "file:$RUN/console.log"
-            -kernel "$LAB_CACHE/vmlinux" -initrd "$LAB_CACHE/initramfs.cpio"
-            -append "console=ttyS0 ${LAB_KERNEL_ARGS:-quiet loglevel=3} panic=-1 rdinit=/init lab.run=$RUN lab.stage2=$LAB_DIR/guest/stage2.sh lab.kmoddir=$LAB_CACHE/kernel/lib/modules/$(cat "$LAB_CACHE/kver")"
-            -fsdev local,id=hostroot,path=/,security_model=passthrough,readonly=on,multidevs=remap
-            -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
-            -fsdev "local,id=labrun,path=$RUN,security_model=none,multidevs=remap"
-            -device virtio-9p-pci,fsdev=labrun,mount_tag=labrun
-            -device virtio-serial-pci
-            -chardev "file,id=out,path=$RUN/stdout.fifo" -device virtserialport,chardev=out,name=lab.stdout
-            -chardev "file,id=err,path=$RUN/stderr.fifo" -device virtserialport,chardev=err,name=lab.stderr)
         "${host_deadline[@]}" "${qemu[@]}" </dev/null >"$RUN/qemu.log" 2>&1 7>&- 8>&- &
     else
         "${host_deadline[@]}" unshare --net --pid --fork --mount --mount-proc --kill-child \

@@ -37,7 +37,7 @@ public sealed class PoolSession : IAsyncDisposable
     private IReadOnlyList<PoolElement> _businessCard = Array.Empty<PoolElement>();
     private readonly CancellationTokenSource _closing = new();
     private Standby? _standby;
-    private StandbyExclusions _failedLately = new(new HashSet<uint>(), null);
+    private StandbyExclusions _standbyExclusions = new(new HashSet<uint>(), null);
     private IMessageChannel? _retired;
     private int _standbyWanted;
     private readonly System.Collections.Concurrent.ConcurrentQueue<FollowUp> _followUps = new();
@@ -509,7 +509,7 @@ public sealed class PoolSession : IAsyncDisposable
         // to it was refused, leaving the next failover without one.
         // The set itself, not a copy (copied where the standby is opened, off the failover's path): each
         // failover has a set of its own, not changed after its connect.
-        Volatile.Write(ref _failedLately, new StandbyExclusions(failed, avoid));
+        Volatile.Write(ref _standbyExclusions, new StandbyExclusions(failed, avoid));
         if (deferred)
         {
             Volatile.Write(ref _standbyWanted, 1);
@@ -606,7 +606,7 @@ public sealed class PoolSession : IAsyncDisposable
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
         limit.CancelAfter(_options.FailoverTimeout);
-        StandbyExclusions failed = Volatile.Read(ref _failedLately);
+        StandbyExclusions failed = Volatile.Read(ref _standbyExclusions);
         PoolElement next;
         IMessageChannel channel;
         try
