@@ -130,6 +130,7 @@ public static partial class Program
         ulong seq = 0;
         long bad = 0;
         RateLoop measured = default;
+        int gcsAtStart = 0, gcs = 0; // gen0 collections while measured
         var quiet = new CompilerQuiet(MaxWarmup);
         for (int phase = 0; phase < 2; phase++)
         {
@@ -143,9 +144,10 @@ public static partial class Program
             while (phase == 0 ? WarmingUp(ref loop, quiet) : loop.Next());
 
             measured = loop;
+            (gcsAtStart, gcs) = phase == 0 ? (GC.CollectionCount(0), 0) : (gcsAtStart, GC.CollectionCount(0) - gcsAtStart);
         }
 
-        Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount}");
+        Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount} gcs={gcs}");
         return bad == 0 ? 0 : 1;
     }
 
@@ -195,7 +197,7 @@ public static partial class Program
 
     /// <summary>
     /// failover: a continuous loop of idempotent requests; in each run the serving element is SIGKILLed
-    /// by a helper thread started just before a request (so one is usually in flight), and the time
+    /// by a parked helper thread woken just before a request (so one is usually in flight), and the time
     /// from kill() to the first answer from another element is taken, with the requests lost (a
     /// RequestAsync that threw). Then HOOK restarts the element. Mirrors echo-rsplib.c's failover mode.
     /// </summary>
@@ -236,6 +238,7 @@ public static partial class Program
 
         var times = new List<double>();
         long lostTotal = 0;
+        using var killer = new ParkedKiller(Kill);
         for (int run = 1; run <= runs; run++)
         {
             for (int i = 0; i < PreKill; i++)
@@ -268,15 +271,9 @@ public static partial class Program
             string name = string.Create(CultureInfo.InvariantCulture, $"pe{killed:x8}");
             int victim = int.Parse(File.ReadAllText(Path.Combine(stateDir, name + ".pid")).Trim(), CultureInfo.InvariantCulture);
             int failoversBefore = session.FailoverCount;
-            long killedAt = 0;
-            DateTime killedUtc = default;
-            var killer = new Thread(() =>
-            {
-                killedUtc = DateTime.UtcNow;
-                killedAt = Stopwatch.GetTimestamp();
-                _ = Kill(victim, 9);
-            });
-            killer.Start();   // races with the next request, as a crash would
+            int gcsBefore = GC.CollectionCount(0);
+            int gcsToAnswer = 0;
+            killer.Kill(victim);   // races with the next request, as a crash would
 
             long firstAnswer = 0, answered = 0, lost = 0;
             long giveUp = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
@@ -293,13 +290,16 @@ public static partial class Program
                     if (firstAnswer == 0)
                     {
                         firstAnswer = Stopwatch.GetTimestamp();
+                        gcsToAnswer = GC.CollectionCount(0) - gcsBefore;
                     }
 
                     answered++;
                 }
             }
 
-            killer.Join();
+            killer.WaitSent();
+            long killedAt = killer.KilledAt;
+            DateTime killedUtc = killer.KilledUtc;
             Console.WriteLine(Timeline(impl, run, killedAt, firstAnswer));
             if (Trace is not null)
             {
@@ -320,7 +320,7 @@ public static partial class Program
             double ms = Stopwatch.GetElapsedTime(killedAt, firstAnswer).TotalMilliseconds;
             times.Add(ms);
             lostTotal += lost;
-            Result($"impl={impl} mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore}");
+            Result($"impl={impl} mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} gcs={gcsToAnswer}");
             if (run < runs && !await RunHookAsync(hook, name))
             {
                 return 1;

@@ -5,7 +5,7 @@
  *       rsp_sendmsg then rsp_recvmsg until the echo. Warms up, then counts answers for SECONDS s.
  *   echo-rsplib failover REGISTRAR POOL RUNS STATEDIR HOOK
  *       A continuous request loop; in each run the serving element is SIGKILLed (pid from
- *       STATEDIR/peXXXXXXXX.pid, pool.sh's state) by a helper thread started just before a send,
+ *       STATEDIR/peXXXXXXXX.pid, pool.sh's state) by a parked helper thread woken just before a send,
  *       so a request is usually in flight. Measures the time from kill() to the first answer from
  *       another element and counts requests sent but never answered. Then runs "HOOK peXXXXXXXX"
  *       (restarts the element, waits until it is registered) and starts the next run.
@@ -21,6 +21,7 @@
 #include <rserpool/rserpool.h>
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,12 +117,19 @@ static int rate(double warmup, double seconds) {
    return 0;
 }
 
+/* The killer thread is started once and parked until each kill (as our driver's ParkedKiller), so a
+ * kill costs a wake-up and kill(2), not a thread's start and exit beside the failover. */
 static pid_t victim;
 static double killTime;
+static sem_t killGo, killDone;
 static void* killer(void* unused) {
    (void)unused;
-   killTime = now();
-   kill(victim, SIGKILL);
+   for (;;) {
+      while (sem_wait(&killGo) != 0) { }
+      killTime = now();
+      kill(victim, SIGKILL);
+      sem_post(&killDone);
+   }
    return NULL;
 }
 
@@ -144,6 +152,11 @@ static int failover(int runs, const char* stateDir, const char* hook) {
    double times[64];
    long lostTotal = 0;
    if (runs > 64) runs = 64;
+   pthread_t thread;
+   sem_init(&killGo, 0, 0);
+   sem_init(&killDone, 0, 0);
+   pthread_create(&thread, NULL, killer, NULL);
+   pthread_detach(thread);
    for (int i = 0; i < PRE_KILL; i++) {   /* warm-up: also learns the serving element */
       if (exchange(++seq, &pe) != ANSWERED) { fputs("warm-up request failed\n", stderr); return 1; }
    }
@@ -157,8 +170,7 @@ static int failover(int runs, const char* stateDir, const char* hook) {
       snprintf(name, sizeof(name), "pe%08x", killed);
       snprintf(path, sizeof(path), "%s/%s.pid", stateDir, name);
       victim = readPid(path);
-      pthread_t thread;
-      pthread_create(&thread, NULL, killer, NULL);   /* races with the next send, as a crash would */
+      sem_post(&killGo);   /* races with the next send, as a crash would */
       double firstAnswer = 0;
       char steps[1024] = "";
       int timeline = 0;
@@ -184,7 +196,7 @@ static int failover(int runs, const char* stateDir, const char* hook) {
                               ok ? "connected" : "failover-failed", (now() - killTime) * 1000.0);
          if (timeline >= (int)sizeof(steps) - 64) timeline = sizeof(steps) - 64;
       }
-      pthread_join(thread, NULL);
+      while (sem_wait(&killDone) != 0) { }
       if (firstAnswer == 0) { fprintf(stderr, "run %d: no answer from another element within 60 s\n", run); return 1; }
       times[run - 1] = (firstAnswer - killTime) * 1000.0;
       lostTotal += lost;
