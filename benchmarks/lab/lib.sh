@@ -14,21 +14,25 @@ else
 fi
 # BENCH_DLL: another build of our driver (e.g. against a patched core); then nothing is built for it.
 BENCH_DLL=${BENCH_DLL:-$BENCH_DEFAULT_DLL}
-# Our driver's runtime settings (BENCH_OURS_ENV replaces them): tiered compilation as .NET ships it,
-# call-counting delay included, without the instrumented tier (TieredPGO=0: less JIT work under the
-# emulated CPU, where the JIT runs ~20x slower). Our driver's warm-up lasts until the runtime has
-# stopped compiling (RSerPool.LabBench's CompilerQuiet: the JIT's method count and the
-# tiered-compilation thread's CPU time unchanged for a second): without that, perf sched in the
-# guest showed the tier-1 backlog taking most of one of the guest's two CPUs during the timing, for
-# tens of seconds after start-up, and 28-56 ms of CPU in the 60 ms after each kill. Until
-# 2026-12-02 03:30 this also set DOTNET_TC_CallCountingDelayMs=0 (tier-1 code sooner after
-# start-up); a failover A/B in one boot, two rounds of 5 runs each, gave medians of 36.1 and 52.2 ms
-# with it against 30.0 and 30.6 ms with .NET's 100 ms delay (rsplib 20.3 and 30.2); with no delay a
-# runtime trace showed tier-1 recompiles (Task.ConfigureAwait and its awaiter) between a failover's
-# resend and its answer, methods the failover itself had pushed over the call-count threshold.
-# "DOTNET_TieredCompilation=0" (no background compilation at all; R2R code kept) measured the same
-# as tiered compilation within the noise (benchmarks/lab/README.md, 2026-12-02).
-BENCH_OURS_ENV_DEFAULT="DOTNET_TieredPGO=0"
+# Our driver's runtime settings (BENCH_OURS_ENV replaces both): tiered compilation as .NET ships it,
+# without the instrumented tier (TieredPGO=0: less JIT work under the emulated CPU, where the JIT
+# runs ~20x slower). Our driver's warm-up lasts until the runtime has stopped compiling
+# (RSerPool.LabBench's CompilerQuiet: the JIT's method count and the tiered-compilation thread's CPU
+# time unchanged for a second, at most 30 s): without that, perf sched in the guest showed the
+# tier-1 backlog taking most of one of the guest's two CPUs during the timing, for tens of seconds
+# after start-up, and 28-56 ms of CPU in the 60 ms after each kill.
+# Rates (parts a and b, resolution-bench.sh): without the 100 ms call-counting delay, so the runtime
+# reaches its steady state within that bound (with the delay, each new tier-0 method restarts it:
+# in 2 of 4 boots one rate round still ran beside the tier-1 backlog, 200 and 363 requests/s at
+# 946-1872 us of CPU per request). The steady state itself is the same.
+# Failover (part c): with .NET's delay, as shipped. A failover A/B in one boot, two rounds of 5
+# -Standby runs: medians of 30.0 and 30.6 ms with the delay, 36.1 and 52.2 ms without (rsplib 20.3
+# and 30.2); without it a runtime trace showed tier-1 recompiles (Task.ConfigureAwait and its
+# awaiter) between a failover's resend and its answer, methods the failover had pushed over the
+# call-count threshold. "DOTNET_TieredCompilation=0" (no background compilation at all; R2R code
+# kept) measured the same as tiered compilation within the noise (benchmarks/lab/README.md).
+BENCH_OURS_ENV_DEFAULT="DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0"
+BENCH_OURS_FAILOVER_ENV_DEFAULT="DOTNET_TieredPGO=0"
 BENCH_POOL=BenchPool
 BENCH_REGISTRAR=127.0.0.1:3863
 POOL_SH=tests/lab/pool.sh

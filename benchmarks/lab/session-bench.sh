@@ -54,10 +54,12 @@ cleanup() {
 }
 trap cleanup EXIT
 w=$BENCH_WARMUP s=$BENCH_SECONDS z=$BENCH_SIZE
-# Our driver's runtime settings: see BENCH_OURS_ENV_DEFAULT in lib.sh.
+# Our driver's runtime settings, for the rates and for the failover: see BENCH_OURS_ENV_DEFAULT in lib.sh.
 read -r -a ours_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_ENV_DEFAULT}"
+read -r -a ours_fo_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_FAILOVER_ENV_DEFAULT}"
 ours=(env "${ours_env[@]}" dotnet "$BENCH_DLL")
-bench_log "our driver: ${ours[*]}"
+ours_fo=(env "${ours_fo_env[@]}" dotnet "$BENCH_DLL")
+bench_log "our driver: ${ours[*]}; failover: ${ours_fo[*]}"
 hook="bash $self --restart-pe"
 
 bench_log "lab mode $LAB_MODE; warm-up ${w}s, ${s}s per rate, $BENCH_ROUNDS rounds, $BENCH_RUNS failover runs, ${z}-byte requests"
@@ -114,11 +116,11 @@ if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
     capture_pid=$!
     sleep 1
 fi
-fo_ours=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+fo_ours=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_ours"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"
 # The same with SessionOptions.Standby: an idle association kept open to the next element.
-fo_standby=$("${ours[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+fo_standby=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_standby"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
 fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
