@@ -21,10 +21,9 @@ BENCH_DLL=${BENCH_DLL:-$BENCH_DEFAULT_DLL}
 # time unchanged for a second, at most 30 s): without that, perf sched in the guest showed the
 # tier-1 backlog taking most of one of the guest's two CPUs during the timing, for tens of seconds
 # after start-up, and 28-56 ms of CPU in the 60 ms after each kill.
-# Rates (parts a and b, resolution-bench.sh): without the 100 ms call-counting delay, so the runtime
-# reaches its steady state within that bound (with the delay, each new tier-0 method restarts it:
-# in 2 of 4 boots one rate round still ran beside the tier-1 backlog, 200 and 363 requests/s at
-# 946-1872 us of CPU per request). The steady state itself is the same.
+# Rates (parts a and b, resolution-bench.sh): without the 100 ms call-counting delay, as in the
+# earlier boots (each new tier-0 method restarts that delay, so tier-1 code arrives later; four boots
+# with the delay showed no difference in the rates either way). The steady state itself is the same.
 # Failover (part c): with .NET's delay, as shipped. A failover A/B in one boot, two rounds of 5
 # -Standby runs: medians of 30.0 and 30.6 ms with the delay, 36.1 and 52.2 ms without (rsplib 20.3
 # and 30.2); without it a runtime trace showed tier-1 recompiles (Task.ConfigureAwait and its

@@ -54,7 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 w=$BENCH_WARMUP s=$BENCH_SECONDS z=$BENCH_SIZE
-# Our driver's runtime settings, for the rates and for the failover: see BENCH_OURS_ENV_DEFAULT in lib.sh.
+# Our driver's runtime settings, for the rates and for the failover: BENCH_OURS_ENV_DEFAULT and
+# BENCH_OURS_FAILOVER_ENV_DEFAULT in lib.sh (BENCH_OURS_ENV replaces both).
 read -r -a ours_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_ENV_DEFAULT}"
 read -r -a ours_fo_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_FAILOVER_ENV_DEFAULT}"
 ours=(env "${ours_env[@]}" dotnet "$BENCH_DLL")
