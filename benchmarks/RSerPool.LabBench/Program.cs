@@ -144,7 +144,14 @@ public static partial class Program
             while (phase == 0 ? WarmingUp(ref loop, quiet) : loop.Next());
 
             measured = loop;
-            (gcsAtStart, gcs) = phase == 0 ? (GC.CollectionCount(0), 0) : (gcsAtStart, GC.CollectionCount(0) - gcsAtStart);
+            if (phase == 0)
+            {
+                gcsAtStart = GC.CollectionCount(0);
+            }
+            else
+            {
+                gcs = GC.CollectionCount(0) - gcsAtStart;
+            }
         }
 
         Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount} gcs={gcs}");
