@@ -239,12 +239,15 @@ public sealed class SctpChannelLabTests
         _lab.Pool.StartPoolElement("blocking-discard", "discard", "BlockingPool2", 0x0000e00c, TransportLabFixture.Registrar, $"{LabPool.PoolAddress}:7012");
         IMessageChannel discard = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, 7012));
 
-        // Onto a poller thread, as a request loop is: the continuation of an answer runs where it arrived
-        // (unless the answer was there before the wait was armed: then try again).
+        // Onto a poller thread, as a request loop is: the continuation of an answer runs where it arrived.
+        // The wait is armed before the request goes out, so the answer cannot be there first (then the
+        // poller could signal before the await is hooked up, and the await would complete on this thread:
+        // under the slow guest that happened 20 times in a row once, with the send first).
         for (int i = 0; i < 20 && !ReadinessPoller.OnPollerThread; i++)
         {
+            ValueTask<ReceiveResult> armed = echo.TryReceiveAsync(cts.Token);
             await echo.SendAsync(Encoding.ASCII.GetBytes("one"), 1, 0, cts.Token);
-            ReceiveResult first = await echo.TryReceiveAsync(cts.Token).ConfigureAwait(false);
+            ReceiveResult first = await armed.ConfigureAwait(false);
             Assert.Equal("one", Encoding.ASCII.GetString(first.Message.Data.Span));
         }
 
