@@ -12,7 +12,8 @@ function script:Initialize-LabPool([string] $StatePrefix) {
     $script:Registrar = @($env:RSERPOOL_REGISTRARS -split '[;\s]+' | Where-Object { $_ })[0]
     $script:PeAddress = if ($env:RSERPOOL_LAB_PE_ADDRESS) { $env:RSERPOOL_LAB_PE_ADDRESS } else { '10.255.255.1' }
     $script:LabState = Join-Path ([IO.Path]::GetTempPath()) ($StatePrefix + [guid]::NewGuid().ToString('N').Substring(0, 8))
-    $script:NextPort = 7600 + (Get-Random -Maximum 300)
+    # Clear of the xunit lab tests' element ports (7001-7702).
+    $script:NextPort = 8000 + (Get-Random -Maximum 300)
 }
 
 # pool.sh with this file's own state folder.
@@ -29,7 +30,8 @@ function script:Invoke-PoolScript {
 
 # Starts rsplib elements of a new pool and waits until the registrar lists all of them. Returns a map
 # identifier -> process name for pool.sh kill/freeze; $NameFormat gets the pool as {0} and the identifier as {1}.
-function script:Start-LabPool([string] $Pool, [string] $Kind, [uint32[]] $Identifiers, [string] $NameFormat = '{0}-{1:x}') {
+# $Expect: how many elements the pool has once these are up (more than $Identifiers when it already had some).
+function script:Start-LabPool([string] $Pool, [string] $Kind, [uint32[]] $Identifiers, [string] $NameFormat = '{0}-{1:x}', [int] $Expect = $Identifiers.Count) {
     $names = @{}
     foreach ($id in $Identifiers) {
         $name = $NameFormat -f $Pool, $id
@@ -38,8 +40,8 @@ function script:Start-LabPool([string] $Pool, [string] $Kind, [uint32[]] $Identi
         $names[$id] = $name
     }
     $deadline = [DateTime]::UtcNow.AddSeconds(120)
-    while (@(Resolve-PoolHandle $Pool -Refresh -ErrorAction SilentlyContinue).Count -ne $Identifiers.Count) {
-        if ([DateTime]::UtcNow -gt $deadline) { throw "$Pool did not get $($Identifiers.Count) registered elements in time:`n$(Invoke-PoolScript logs)" }
+    while (@(Resolve-PoolHandle $Pool -Refresh -ErrorAction SilentlyContinue).Count -ne $Expect) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "$Pool did not get $Expect registered elements in time:`n$(Invoke-PoolScript logs)" }
         Start-Sleep -Milliseconds 500
     }
     $names

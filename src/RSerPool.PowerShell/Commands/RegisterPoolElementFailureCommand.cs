@@ -25,7 +25,7 @@ namespace RSerPool.PowerShell.Commands;
 /// </example>
 /// <example title="Report elements that do not answer">
 /// <code>Resolve-PoolHandle EchoPool |
-///     Where-Object { -not (Send-PoolRequest -PoolElement $_ -Message 'ping' -TimeoutSec 2 -ErrorAction SilentlyContinue) } |
+///     Where-Object { -not (Send-PoolRequest -PoolElement $_ -Message 'ping' -TimeoutSec 10 -ErrorAction SilentlyContinue) } |
 ///     Register-PoolElementFailure -Confirm:$false -PassThru</code>
 /// <para>Pings each element of EchoPool and reports those that do not answer within two seconds (with a healthy pool, none).</para>
 /// </example>

@@ -240,16 +240,27 @@ public sealed class SctpChannelLabTests
         IMessageChannel discard = await ConnectAsync(new IPEndPoint(LabPool.PoolAddress, 7012));
 
         // Onto a poller thread, as a request loop is: the continuation of an answer runs where it arrived.
-        // The wait is armed before the request goes out, so the answer cannot be there first (then the
-        // poller could signal before the await is hooked up, and the await would complete on this thread:
-        // under the slow guest that happened 20 times in a row once, with the send first).
-        for (int i = 0; i < 20 && !ReadinessPoller.OnPollerThread; i++)
+        // The wait is armed and awaited before the request goes out (from another thread), so the answer
+        // cannot be there first (then the poller could signal before the await is hooked up, and the
+        // await would complete on this thread: under the slow guest that happened 20 times in a row once).
+        int tries = 0;
+        var deadline = Stopwatch.StartNew();
+        var sends = new System.Collections.Generic.List<Task>(); // awaited at the end: an await here could leave the poller thread
+        while (!ReadinessPoller.OnPollerThread && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
+            tries++;
             ValueTask<ReceiveResult> armed = echo.TryReceiveAsync(cts.Token);
-            await echo.SendAsync(Encoding.ASCII.GetBytes("one"), 1, 0, cts.Token);
+            Task sending = Task.Run(async () =>
+            {
+                await Task.Delay(20);
+                await echo.SendAsync(Encoding.ASCII.GetBytes("one"), 1, 0, cts.Token);
+            });
+            sends.Add(sending);
             ReceiveResult first = await armed.ConfigureAwait(false);
             Assert.Equal("one", Encoding.ASCII.GetString(first.Message.Data.Span));
         }
+
+        _output.WriteLine($"on a poller thread after {tries} request(s)");
 
         Assert.True(ReadinessPoller.OnPollerThread, "the continuation should run on the poller thread that saw the answer");
 
@@ -282,13 +293,14 @@ public sealed class SctpChannelLabTests
         await discard.SendAsync(Encoding.ASCII.GetBytes("nothing back either"), 1, 0, cts.Token);
         Task closing = Task.Run(async () =>
         {
-            await Task.Delay(300);
+            await Task.Delay(1500); // long enough for the receive below to be waiting, even on a slow guest
             await discard.DisposeAsync();
         });
         ReceiveResult closed = await discard.TryReceiveAsync(cts.Token).ConfigureAwait(false);
         await closing.ConfigureAwait(false);
         Assert.NotNull(closed.Failure);
         Assert.Equal(TransportFailure.Shutdown, closed.Failure.Failure);
+        await Task.WhenAll(sends);
     }
 
     /// <summary>Starts an rspserver echo element and returns an association to it that has echoed once.</summary>
