@@ -28,7 +28,7 @@ public static partial class Program
         "usage: RSerPool.LabBench resolve REGISTRAR POOL N\n" +
         "       RSerPool.LabBench session REGISTRAR POOL WARMUP_S SECONDS SIZE\n" +
         "       RSerPool.LabBench transport ADDR:PORT WARMUP_S SECONDS SIZE [timeout]\n" +
-        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK [standby]";
+        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK [standby | hedge=MS]";
 
     // Mirrors echo-rsplib.c: answered requests before the kill and after the failover, per run.
     private const int PreKill = 40;
@@ -54,9 +54,12 @@ public static partial class Program
                 ["transport", var address, var warmup, var seconds, var size, "timeout"] =>
                     await TransportRateAsync(IPEndPoint.Parse(address), Seconds(warmup), Seconds(seconds), Size(size), true),
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook] =>
-                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, false),
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, false, null),
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook, "standby"] =>
-                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true),
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true, null),
+                ["failover", var registrar, var pool, var runs, var stateDir, var hook, var hedge] when hedge.StartsWith("hedge=", StringComparison.Ordinal) =>
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true,
+                        TimeSpan.FromMilliseconds(double.Parse(hedge.AsSpan(6), CultureInfo.InvariantCulture))),
                 _ => UsageError(),
             };
         }
@@ -207,14 +210,15 @@ public static partial class Program
     /// by a parked helper thread woken just before a request (so one is usually in flight), and the time
     /// from kill() to the first answer from another element is taken, with the requests lost (a
     /// RequestAsync that threw). Then HOOK restarts the element. Mirrors echo-rsplib.c's failover mode.
+    /// With <paramref name="hedge"/>, the requests are hedged to the standby after that long (RequestOptions.HedgeAfter).
     /// </summary>
-    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby)
+    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby, TimeSpan? hedge)
     {
         await using var user = new PoolUser(UserOptions(registrar), Logs);
         await using PoolSession session = await user.ConnectAsync(poolHandle, SessionOptions.Default with { Standby = standby });
-        string impl = standby ? "ours-standby" : "ours";
+        string impl = hedge is not null ? "ours-hedged" : standby ? "ours-standby" : "ours";
         var request = new byte[64];
-        var options = new RequestOptions { Idempotent = true };
+        var options = new RequestOptions { Idempotent = true, HedgeAfter = hedge };
         ulong seq = 0;
         uint pe = 0;
 
@@ -265,9 +269,9 @@ public static partial class Program
 
             if (standby)
             {
-                // Comparable runs: the standby association is up before the kill (it opens in the background).
+                // Comparable runs: the standby association is up (it opens in the background) and owes no hedge's answer.
                 long until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
-                while (session.StandbyElement is null && Stopwatch.GetTimestamp() < until)
+                while (!session.StandbyReady && Stopwatch.GetTimestamp() < until)
                 {
                     await Task.Delay(10);
                 }
@@ -278,6 +282,7 @@ public static partial class Program
             string name = string.Create(CultureInfo.InvariantCulture, $"pe{killed:x8}");
             int victim = int.Parse(File.ReadAllText(Path.Combine(stateDir, name + ".pid")).Trim(), CultureInfo.InvariantCulture);
             int failoversBefore = session.FailoverCount;
+            int hedgesBefore = session.HedgeCount;
             int gcsBefore = GC.CollectionCount(0);
             int gcsToAnswer = 0;
             killer.Kill(victim);   // races with the next request, as a crash would
@@ -327,7 +332,7 @@ public static partial class Program
             double ms = Stopwatch.GetElapsedTime(killedAt, firstAnswer).TotalMilliseconds;
             times.Add(ms);
             lostTotal += lost;
-            Result($"impl={impl} mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} gcs={gcsToAnswer}");
+            Result($"impl={impl} mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} hedges={session.HedgeCount - hedgesBefore} gcs={gcsToAnswer}");
             if (run < runs && !await RunHookAsync(hook, name))
             {
                 return 1;
@@ -415,6 +420,8 @@ public static partial class Program
                 _ when message.StartsWith("Could not connect", StringComparison.Ordinal) => "connect-failed",
                 _ when message.Contains("failed over to", StringComparison.Ordinal) => "connected",
                 _ when message.StartsWith("Resending", StringComparison.Ordinal) => "resent",
+                _ when message.StartsWith("No answer from", StringComparison.Ordinal) => "hedge-sent",
+                _ when message.Contains("answered the hedged request", StringComparison.Ordinal) => "hedge-won",
                 _ => null,
             };
             if (step is null)

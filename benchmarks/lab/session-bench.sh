@@ -11,11 +11,14 @@
 #      (rspterminal's reaction: rsp_forcefailover on FAILOVER_NECESSARY); median of RUNS runs. Before
 #      each kill our driver goes on with requests until the runtime has stopped compiling (SETTLE
 #      lines; BENCH_SETTLE=0 skips it): a failover of a process at steady state, not of one still
-#      compiling its start-up.
+#      compiling its start-up. Ours runs three ways: plain, with a standby association, and with
+#      hedged requests (RequestOptions.HedgeAfter: a request not answered within BENCH_HEDGE_MS also
+#      goes to the standby; the first answer wins).
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
 # BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 5),
-# BENCH_SIZE (request bytes, 64), BENCH_PARTS (which of "a b c" to run, all by default),
+# BENCH_SIZE (request bytes, 64), BENCH_HEDGE_MS (the hedged runs' delay, 3),
+# BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
 # failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer),
 # BENCH_TIMELINE=0 (our core's log calls find logging off: no TIMELINE steps; what logging costs). Results also go to tests/lab/.runs/<id>/out/session-bench.txt.
@@ -37,7 +40,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_HEDGE_MS BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -110,7 +113,7 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
 done
 
 # c. failover, each driver in one process (its second and later runs have warm code paths).
-fo_ours= fo_standby= fo_rsplib=
+fo_ours= fo_standby= fo_hedged= fo_rsplib=
 if part c; then
 if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
     tcpdump -i any -s 256 -U -w "$LAB_OUT/failover.pcap" sctp 2>/dev/null &
@@ -124,6 +127,10 @@ bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0
 fo_standby=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_standby"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
+# And with hedged requests over the standby (RequestOptions.HedgeAfter).
+fo_hedged=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" "hedge=${BENCH_HEDGE_MS:-3}" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+echo "$fo_hedged"
+bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_hedged")"
 fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
 echo "$fo_rsplib"
 fi
@@ -144,9 +151,11 @@ fo_lost() { field lost_total "$(grep failover-median <<<"$1")"; }
     printf '%-46s %10s %16s\n' "b. bare C client, raw server (req/s)" "$(m transport-raw)" "$(c transport-raw)"
     printf '%-46s %10s\n' "c. failover, ours (ms)" "$(fo_ms "$fo_ours")"
     printf '%-46s %10s\n' "c. failover, ours with Standby (ms)" "$(fo_ms "$fo_standby")"
+    printf '%-46s %10s\n' "c. failover, ours hedged after ${BENCH_HEDGE_MS:-3} ms (ms)" "$(fo_ms "$fo_hedged")"
     printf '%-46s %10s\n' "c. failover, rsplib PU (ms)" "$(fo_ms "$fo_rsplib")"
     printf '%-46s %10s\n' "c. requests lost, ours (all runs)" "$(fo_lost "$fo_ours")"
     printf '%-46s %10s\n' "c. requests lost, ours with Standby (all runs)" "$(fo_lost "$fo_standby")"
+    printf '%-46s %10s\n' "c. requests lost, ours hedged (all runs)" "$(fo_lost "$fo_hedged")"
     printf '%-46s %10s\n' "c. requests lost, rsplib PU (all runs)" "$(fo_lost "$fo_rsplib")"
     echo "(ratios: median over rounds of the ratio within each round; per round: ${r_session[*]:-} | ${r_transport[*]:-})"
     echo "RATIO ours/rsplib request rate      = $(median "${r_session[@]}") (goal >= 1.0)"
@@ -154,4 +163,5 @@ fo_lost() { field lost_total "$(grep failover-median <<<"$1")"; }
     echo "RATIO our transport/raw C client    = $(median "${r_transport[@]}") (goal >= 0.9)"
     echo "RATIO our failover/rsplib failover  = $(ratio "$(fo_ms "$fo_ours")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_ours"))"
     echo "RATIO our failover (Standby)/rsplib = $(ratio "$(fo_ms "$fo_standby")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_standby"))"
+    echo "RATIO our failover (hedged)/rsplib  = $(ratio "$(fo_ms "$fo_hedged")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_hedged"))"
 } | tee -a "$report"

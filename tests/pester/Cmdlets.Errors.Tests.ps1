@@ -89,7 +89,15 @@ Describe 'Validation errors' {
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
+    It 'rejects -HedgeAfterSec without -Idempotent with HedgeNeedsIdempotent' {
+        $failure = Get-Failure { New-TestElement | Send-PoolRequest 'hi' -HedgeAfterSec 0.1 }
+        $failure.FullyQualifiedErrorId | Should -Be 'HedgeNeedsIdempotent,RSerPool.PowerShell.Commands.SendPoolRequestCommand'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Idempotent'
+    }
+
     It 'rejects out-of-range values before any network work: <Case>' -ForEach @(
+        @{ Case = 'HedgeAfterSec 0'; Script = { New-TestElement | Send-PoolRequest 'x' -Idempotent -HedgeAfterSec 0 } }
         @{ Case = 'Count 0'; Script = { New-TestElement | Select-PoolElement -Count 0 } }
         @{ Case = 'TimeoutSec 0'; Script = { New-TestElement | Send-PoolRequest 'x' -TimeoutSec 0 } }
         @{ Case = 'ResponseCount 0'; Script = { New-TestElement | Send-PoolRequest 'x' -ResponseCount 0 } }

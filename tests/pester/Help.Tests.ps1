@@ -28,7 +28,7 @@ Describe 'Module help files' {
 
     It 'lists every ErrorId of the module in about_RSerPoolPU' {
         $about = Get-Help about_RSerPoolPU | Out-String
-        $ids = [enum]::GetNames([RSerPool.PoolFailure]) + @('RegistrarNotSpecified', 'InvalidRegistrarAddress', 'InvalidPolicy', 'InvalidPoolElementIdentifier', 'ReservedPayloadProtocolId')
+        $ids = [enum]::GetNames([RSerPool.PoolFailure]) + @('RegistrarNotSpecified', 'InvalidRegistrarAddress', 'InvalidPolicy', 'InvalidPoolElementIdentifier', 'ReservedPayloadProtocolId', 'HedgeNeedsIdempotent')
         foreach ($id in $ids) { $about | Should -Match "\b$id\b" }
     }
 }

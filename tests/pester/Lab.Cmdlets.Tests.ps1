@@ -177,6 +177,35 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
         finally { Disconnect-PoolElement $session }
     }
 
+    It 'hedges to the standby when the element does not answer (-HedgeAfterSec) and moves the session there' {
+        $pool = New-PoolName 'LabHedge'
+        $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xe101   # alive, never answers
+        $null = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xe102 -Expect 2
+        $silent = Resolve-PoolHandle $pool -Refresh | Where-Object Identifier -EQ 0xe101
+        $session = $silent | Connect-PoolElement -Standby
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not $session.StandbyElement -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $session.StandbyElement.Identifier | Should -Be 0xe102
+
+            $reply = Send-PoolRequest -Session $session 'hedged' -Idempotent -HedgeAfterSec 0.2 -TimeoutSec 30
+            $reply.Text | Should -Be 'hedged'
+            $reply.Hedged | Should -BeTrue
+            $reply.Element.Identifier | Should -Be 0xe102
+            $session.CurrentElement.Identifier | Should -Be 0xe102
+            $session.StandbyElement.Identifier | Should -Be 0xe101   # slow, not dead: kept as the standby
+            $session.HedgeCount | Should -Be 1
+            ($session | Format-List | Out-String) | Should -Match 'HedgeCount\s*:\s*1'
+
+            # The discard element still owes its answer: no hedge to it, the echo element answers.
+            $next = Send-PoolRequest -Session $session 'next' -Idempotent -HedgeAfterSec 0.2 -TimeoutSec 30
+            $next.Text | Should -Be 'next'
+            $next.Hedged | Should -BeFalse
+            @(Resolve-PoolHandle $pool -Refresh).Count | Should -Be 2   # nothing was reported
+        }
+        finally { Disconnect-PoolElement $session }
+    }
+
     It 'writes Timeout when the element does not answer' {
         $pool = New-PoolName 'LabDiscard'
         $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xd001
@@ -191,7 +220,7 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
         finally { Disconnect-PoolElement $session }
     }
 
-    It 'stops a request blocked on a silent element within a second (Ctrl+C)' {
+    It 'stops a request blocked on a silent element within seconds, not at its timeout (Ctrl+C)' {
         $pool = New-PoolName 'LabSilent'
         $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xd101
         $ps = [powershell]::Create()
@@ -200,11 +229,15 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
             $handle = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while (-not (@($ps.Streams.Verbose.Message) -match '^Sending') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @($ps.Streams.Verbose.Message) -match '^Sending' | Should -Not -BeNullOrEmpty
             Start-Sleep -Milliseconds 500
             $handle.IsCompleted | Should -BeFalse
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+            # Typically well under a second (the output shows it); the bound only allows for the
+            # emulated guest's hiccups while still far from the request's 120 s timeout.
+            Write-Host "    Stop() took $([int]$clock.Elapsed.TotalMilliseconds) ms"
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally { $ps.Dispose() }

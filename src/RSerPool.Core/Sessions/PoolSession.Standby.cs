@@ -22,7 +22,14 @@ public sealed partial class PoolSession
             return false;
         }
 
-        if (excluded.Contains(standby.Element.Identifier) || !standby.Channel.CheckConnected())
+        // A standby still waiting for a hedge's answer is not used: the answer would be taken for the resend's.
+        // One whose hedge failed is dead: excluded here, as its report (on its way) would.
+        if (standby.Owed is { IsCompletedSuccessfully: true } owed && owed.Result is { } owedFailure && FailoverClassifier.Classify(owedFailure).ReportNow)
+        {
+            excluded.Add(standby.Element.Identifier);
+        }
+
+        if (excluded.Contains(standby.Element.Identifier) || !standby.IsReady || !standby.Channel.CheckConnected())
         {
             _logger.LogDebug("The standby association with {Element} is not usable; selecting another element", standby.Element);
             await standby.Channel.DisposeAsync().ConfigureAwait(false);
@@ -215,7 +222,22 @@ public sealed partial class PoolSession
     }
 
     /// <summary>An idle association kept open to the next failover target.</summary>
-    private sealed record Standby(IMessageChannel Channel, PoolElement Element);
+    private sealed record Standby(IMessageChannel Channel, PoolElement Element)
+    {
+        /// <summary>
+        /// The wait for an answer the element still owes (a hedged request that the other element
+        /// answered first): null once read, or the failure that ended the association. Null when nothing is owed.
+        /// </summary>
+        public Task<Exception?>? Owed { get; set; }
+
+        /// <summary>Whether the association may carry a request now: nothing owed and still connected.</summary>
+        public bool IsReady => (Owed is null || (Owed.IsCompletedSuccessfully && Owed.Result is null)) && Channel.IsConnected;
+
+        private int _retired;
+
+        /// <summary>True for the first caller only: a failed standby is closed and reported once.</summary>
+        public bool TryClaimRetirement() => Interlocked.Exchange(ref _retired, 1) == 0;
+    }
 
     /// <summary>What the next standby must not be (<see cref="Failed"/>) or should not be while another is left (<see cref="Avoid"/>).</summary>
     private sealed record StandbyExclusions(HashSet<uint> Failed, PoolElement? Avoid);

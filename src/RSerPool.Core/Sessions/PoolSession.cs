@@ -138,6 +138,11 @@ public sealed partial class PoolSession : IAsyncDisposable
         options ??= RequestOptions.Default;
         CheckPpid(options.PayloadProtocolId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ResponseCount);
+        if (options.HedgeAfter is { } hedgeAfter)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(hedgeAfter, TimeSpan.Zero, nameof(options));
+        }
+
         using CallScope scope = Enter();
         int failoversBefore = FailoverCount;
         bool failedOver = false;
@@ -155,10 +160,23 @@ public sealed partial class PoolSession : IAsyncDisposable
                 long started = Stopwatch.GetTimestamp();
                 await channel.SendAsync(request, options.PayloadProtocolId, options.Stream, cancellationToken).ConfigureAwait(false);
                 sent = true;
-                Answer answer = await ReceiveAnswerAsync(channel, options, cancellationToken).ConfigureAwait(false);
+                Answer answer;
+                bool hedged = false;
+                if (options.HedgeAfter is not null && CanHedge(options))
+                {
+                    (answer, element, hedged) = await ReceiveHedgedAsync(channel, element, request, options, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    answer = await ReceiveAnswerAsync(channel, options, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (answer.Failure is null)
                 {
-                    return new SessionReply(answer.Messages!, element, Stopwatch.GetElapsedTime(started), failedOver || FailoverCount != failoversBefore, attempt);
+                    return new SessionReply(answer.Messages!, element, Stopwatch.GetElapsedTime(started), failedOver || FailoverCount != failoversBefore, attempt)
+                    {
+                        Hedged = hedged,
+                    };
                 }
 
                 if (answer.Failure.Failure == TransportFailure.MessageTooLarge)
@@ -233,6 +251,7 @@ public sealed partial class PoolSession : IAsyncDisposable
         }
 
         Interlocked.Exchange(ref _requestTimer, null)?.Dispose();
+        Interlocked.Exchange(ref _hedgeTimer, null)?.Dispose();
     }
 
     /// <summary>Connects the first element (PoolUser.ConnectAsync calls this once).</summary>

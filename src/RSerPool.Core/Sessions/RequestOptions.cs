@@ -26,4 +26,13 @@ public sealed record RequestOptions
 
     /// <summary>Overrides the session's request timeout.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// A hedged request: when the element has not answered within this time, the request also goes to
+    /// the session's standby element (<see cref="SessionOptions.Standby"/>) and the first answer wins.
+    /// Only for <see cref="Idempotent"/> requests answered by one message, on a session that holds no
+    /// cookie and runs no failover callback (the standby would need state restored before it answered).
+    /// </summary>
+    /// <value>The default, null, never hedges.</value>
+    public TimeSpan? HedgeAfter { get; init; }
 }

@@ -9,7 +9,11 @@ namespace RSerPool.Sessions;
 /// <param name="RoundTrip">From the (last) send to the last message of the answer.</param>
 /// <param name="FailedOver">Whether the session moved to another element during this request.</param>
 /// <param name="Attempts">How many times the request was sent.</param>
-public sealed record SessionReply(IReadOnlyList<SessionMessage> Messages, PoolElement Element, TimeSpan RoundTrip, bool FailedOver, int Attempts);
+public sealed record SessionReply(IReadOnlyList<SessionMessage> Messages, PoolElement Element, TimeSpan RoundTrip, bool FailedOver, int Attempts)
+{
+    /// <summary>Whether the request also went to the standby element (<see cref="RequestOptions.HedgeAfter"/>).</summary>
+    public bool Hedged { get; init; }
+}
 
 /// <summary>One user message received on a session.</summary>
 /// <param name="Data">The bytes.</param>

@@ -35,7 +35,7 @@ namespace RSerPool.PowerShell.Commands;
 /// </example>
 /// <example title="Check every element of a pool">
 /// <code>Resolve-PoolHandle EchoPool | ForEach-Object {
-///     $reply = Send-PoolRequest -PoolElement $_ -Message 'ping' -TimeoutSec 2
+///     $reply = Send-PoolRequest -PoolElement $_ -Message 'ping' -TimeoutSec 10
 ///     [pscustomobject]@{ Element = $_.IdentifierText; Ok = $reply.Text -eq 'ping'; Ms = $reply.RoundTrip.TotalMilliseconds }
 /// }</code>
 /// <para>Sends 'ping' to each element of EchoPool in turn and shows whether it answered correctly and how fast.</para>
@@ -46,6 +46,15 @@ namespace RSerPool.PowerShell.Commands;
 /// $reply.Data
 /// Disconnect-PoolElement $session</code>
 /// <para>Sends three bytes with PPID 42 on a session and shows the bytes that came back.</para>
+/// </example>
+/// <example title="Hedge a request to the standby element">
+/// <code>$session = Connect-PoolElement EchoPool -Standby
+/// 1..20 | ForEach-Object { Send-PoolRequest -Session $session -Message "status $_" -Idempotent -HedgeAfterSec 0.5 } |
+///     Where-Object Hedged
+/// $session.HedgeCount
+/// Disconnect-PoolElement $session</code>
+/// <para>Sends 20 requests that may run twice; any not answered within half a second also goes to the standby
+/// element, and the first answer wins. Shows the answers that were hedged and how many requests were.</para>
 /// </example>
 /// <seealso cref="ConnectPoolElementCommand"/>
 /// <seealso cref="ResolvePoolHandleCommand"/>
@@ -117,6 +126,19 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
     [Parameter]
     public SwitchParameter Idempotent { get; set; }
 
+    /// <summary>
+    /// Hedges the request: when the element has not answered within this many seconds, the request also
+    /// goes to the session's standby element (Connect-PoolElement -Standby) and the first answer is
+    /// written. When the standby answers first, the session moves to it and the slow element becomes the
+    /// standby. Needs -Idempotent; only for answers of one message, on sessions without an ASAP cookie or
+    /// an -OnFailover script block. Pick a delay well above the element's usual round trip: every hedge
+    /// is a second request to the standby.
+    /// </summary>
+    /// <value>The default is not to hedge.</value>
+    [Parameter]
+    [ValidateRange(0.001, 86_400)]
+    public double HedgeAfterSec { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -124,6 +146,13 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
         {
             ThrowTerminatingError(ErrorRecords.Validation(ErrorRecords.ReservedPayloadProtocolId,
                 "PPID 11 is ASAP's control channel (RFC 5352 §3.8); user messages must use another PPID.", Ppid, "Use another -Ppid, such as 0."));
+        }
+
+        if (HedgeAfterSec > 0 && !Idempotent.IsPresent)
+        {
+            ThrowTerminatingError(ErrorRecords.Validation(ErrorRecords.HedgeNeedsIdempotent,
+                "-HedgeAfterSec sends the request to a second element, so the request must be safe to run twice.", HedgeAfterSec,
+                "Add -Idempotent if the request may run twice, or leave out -HedgeAfterSec."));
         }
 
         _request = ToBytes(Message!);
@@ -134,6 +163,7 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
             ResponseCount = ResponseCount,
             Terminator = Terminator is null ? ReadOnlyMemory<byte>.Empty : ToBytes(Terminator),
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
+            HedgeAfter = HedgeAfterSec > 0 ? TimeSpan.FromSeconds(HedgeAfterSec) : null,
         };
     }
 

@@ -102,6 +102,49 @@ public sealed class SessionLabTests : IDisposable
     }
 
     [LabFact]
+    public async Task HedgedRequests_AFrozenElementIsAnsweredForByTheStandby_AndReportedOnceKilled()
+    {
+        IPEndPoint registrar = StartRegistrar(3885);
+        for (int i = 1; i <= 3; i++)
+        {
+            _pool.StartPoolElement(Name(0x0000e640u + (uint)i), "echo", "HedgeEchoPool", 0x0000e640u + (uint)i, registrar, $"{LabPool.PoolAddress}:{7640 + i}");
+        }
+
+        _pool.WaitRegistered("HedgeEchoPool", 3, registrar);
+        await using PoolUser user = NewPoolUser(registrar);
+        await using PoolSession session = await user.ConnectAsync("HedgeEchoPool", SessionOptions.Default with { Standby = true });
+        var hedged = new RequestOptions { Idempotent = true, HedgeAfter = TimeSpan.FromMilliseconds(200) };
+        await Eventually(() => session.StandbyReady, "the standby association is open and owes nothing");
+        uint frozen = session.CurrentElement!.Identifier;
+        uint standby = session.StandbyElement!.Identifier;
+
+        // SIGSTOP: the element's kernel keeps the association up, so only the hedge gets an answer.
+        _pool.Run("freeze", Name(frozen));
+        SessionReply reply = await session.RequestAsync(Encoding.ASCII.GetBytes("hedged"), hedged);
+
+        Assert.Equal("hedged", Encoding.ASCII.GetString(reply.Messages[0].Data.Span));
+        Assert.True(reply.Hedged);
+        Assert.Equal(standby, reply.Element.Identifier);
+        Assert.Equal(standby, session.CurrentElement!.Identifier);
+        Assert.Equal(frozen, session.StandbyElement?.Identifier); // slow is not dead: it owes an answer
+        Assert.Empty(_log.Matching("as unreachable"));
+
+        // Killed: its association ends, and only now is it reported (once), and a new standby opens.
+        _pool.Kill(Name(frozen));
+        await Eventually(() => _log.Matching($"/${frozen:x8} as unreachable").Count == 1, "the killed element is reported");
+        await Eventually(() => session.StandbyElement is { } next && next.Identifier != frozen && next.Identifier != standby, "a new standby to the third element");
+        for (int n = 1; n <= 5; n++)
+        {
+            string line = $"line {n}";
+            SessionReply next = await session.RequestAsync(Encoding.ASCII.GetBytes(line), hedged);
+            Assert.Equal(line, Encoding.ASCII.GetString(next.Messages[0].Data.Span));
+        }
+
+        Assert.Single(_log.Matching($"/${frozen:x8} as unreachable"));
+        _output.WriteLine($"hedges: {session.HedgeCount}, failovers: {session.FailoverCount}");
+    }
+
+    [LabFact]
     public async Task PingPongSession_Runs20Exchanges_AcrossForcedFailovers_WithCookieEcho()
     {
         IPEndPoint registrar = StartRegistrar(3882);
@@ -135,16 +178,23 @@ public sealed class SessionLabTests : IDisposable
         _pool.StartPoolElement("live", "echo", "DropPool", 0x0000e702, registrar, $"{LabPool.PoolAddress}:7702");
         _pool.WaitRegistered("DropPool", 2, registrar);
         _pool.Run("drop-port", "7701");
-        await using PoolUser user = NewPoolUser(registrar);
-        PoolElement dead = (await user.ResolveAsync("DropPool")).Elements.Single(e => e.Identifier == 0x0000e701);
-        var options = new SessionOptions { Sctp = SessionOptions.Default.Sctp with { ConnectTimeout = TimeSpan.FromSeconds(3) } };
+        try
+        {
+            await using PoolUser user = NewPoolUser(registrar);
+            PoolElement dead = (await user.ResolveAsync("DropPool")).Elements.Single(e => e.Identifier == 0x0000e701);
+            var options = new SessionOptions { Sctp = SessionOptions.Default.Sctp with { ConnectTimeout = TimeSpan.FromSeconds(3) } };
 
-        await using PoolSession session = await user.ConnectAsync("DropPool", options, dead);
-        SessionReply reply = await session.RequestAsync(Encoding.ASCII.GetBytes("hello"));
+            await using PoolSession session = await user.ConnectAsync("DropPool", options, dead);
+            SessionReply reply = await session.RequestAsync(Encoding.ASCII.GetBytes("hello"));
 
-        Assert.Equal(0x0000e702u, reply.Element.Identifier);
-        Assert.Single(_log.Matching("/$0000e701 as unreachable"));
-        Assert.DoesNotContain((await user.ResolveAsync("DropPool")).Elements, e => e.Identifier == 0x0000e701);
+            Assert.Equal(0x0000e702u, reply.Element.Identifier);
+            Assert.Single(_log.Matching("/$0000e701 as unreachable"));
+            Assert.DoesNotContain((await user.ResolveAsync("DropPool")).Elements, e => e.Identifier == 0x0000e701);
+        }
+        finally
+        {
+            _pool.Run("undrop-port", "7701"); // the rule would outlive the test for the rest of the boot
+        }
     }
 
     private IPEndPoint StartRegistrar(int port)

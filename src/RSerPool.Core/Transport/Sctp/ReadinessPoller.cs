@@ -35,6 +35,9 @@ internal sealed class ReadinessPoller
     [ThreadStatic]
     private static bool t_onPollerThread;
 
+    [ThreadStatic]
+    private static bool t_noBlockingReads;
+
     private readonly int _epoll;
     private readonly ConcurrentDictionary<long, ReadinessWaiter> _waiters = new();
     private long _nextId;
@@ -61,6 +64,20 @@ internal sealed class ReadinessPoller
 
     /// <summary>Whether the calling code runs on a poller thread (a continuation the poller ran inline).</summary>
     internal static bool OnPollerThread => t_onPollerThread;
+
+    /// <summary>Whether a receive started now may block this poller thread in recvmsg (see <see cref="NoBlockingReads"/>).</summary>
+    internal static bool MayBlock => t_onPollerThread && !t_noBlockingReads;
+
+    /// <summary>
+    /// Until disposed, receives started on this thread wait on epoll instead of a blocking recvmsg:
+    /// for a caller that must get control back before the answer comes (a hedged request's timer).
+    /// </summary>
+    internal static BlockingReadsOff NoBlockingReads()
+    {
+        bool before = t_noBlockingReads;
+        t_noBlockingReads = true;
+        return new BlockingReadsOff(before);
+    }
 
     /// <summary>Whether another poller thread is waiting in epoll_wait, so this one may block on one descriptor.</summary>
     internal bool HasIdleThread => Volatile.Read(ref _idle) > 0;
@@ -109,6 +126,16 @@ internal sealed class ReadinessPoller
             byte* ev = stackalloc byte[16];
             _ = Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_DEL, (int)descriptor, ev);
         }
+    }
+
+    /// <summary>Restores the thread's blocking reads (<see cref="NoBlockingReads"/>).</summary>
+    internal readonly struct BlockingReadsOff : IDisposable
+    {
+        private readonly bool _before;
+
+        internal BlockingReadsOff(bool before) => _before = before;
+
+        public void Dispose() => t_noBlockingReads = _before;
     }
 
     private void StartThread()

@@ -43,7 +43,7 @@ internal sealed partial class SctpChannel
         // call is expensive: this is two per request (sendmsg, recvmsg) instead of four (sendmsg,
         // epoll_ctl, epoll_wait, recvmsg). Only while another poller thread waits in epoll_wait, so
         // the other associations are still served.
-        if (waitFirst && ReadinessPoller.OnPollerThread && ReadinessPoller.Shared.HasIdleThread)
+        if (waitFirst && ReadinessPoller.MayBlock && ReadinessPoller.Shared.HasIdleThread)
         {
             return ReceiveBlocking(ref assembler, cancellationToken);
         }

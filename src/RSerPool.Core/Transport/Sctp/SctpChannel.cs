@@ -135,11 +135,16 @@ internal sealed partial class SctpChannel : IMessageChannel
     /// <summary>Closes with an ABORT instead of a graceful SHUTDOWN (SO_LINGER 0), as rsplib does before a failover.</summary>
     public void Abort()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return; // closed already (a standby retired twice: by its failed wait and by the failover)
+        }
+
         try
         {
             _socket.LingerState = new LingerOption(true, 0);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already gone; closing is all that is left to do.
         }

@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using RSerPool.Transport;
+
+namespace RSerPool.Sessions;
+
+/// <summary>
+/// Hedged requests (<see cref="RequestOptions.HedgeAfter"/>): an idempotent request that the element
+/// has not answered in time also goes to the standby element, and the first answer wins.
+/// </summary>
+/// <remarks>
+/// Why: a failover starts when the association reports the element's death (its kernel's ABORT or
+/// SHUTDOWN), and that alone took 8-20 ms in the lab after a kill, about as long as rsplib's whole
+/// failover. A hedge does not wait for it. A hedge is not a failover: a slow answer says nothing about
+/// an element's health, so nothing is reported for it. When the standby answers first the session moves
+/// to it and the other element becomes the standby (it still owes an answer, read and dropped when it
+/// comes); only when that association then fails is its element reported, as a failover would.
+/// The pattern is the "hedged request" of Dean and Barroso, "The Tail at Scale" (CACM 2013), as in
+/// Polly's hedging strategy and gRPC's hedging policy.
+/// </remarks>
+public sealed partial class PoolSession
+{
+    private int _hedgeCount;
+    private Transport.Sctp.PollerTimer? _hedgeTimer;
+
+    /// <summary>How many requests also went to the standby element (<see cref="RequestOptions.HedgeAfter"/>).</summary>
+    public int HedgeCount => Volatile.Read(ref _hedgeCount);
+
+    /// <summary>
+    /// Whether the standby association (<see cref="StandbyElement"/>) can be used now: open, and not
+    /// waiting for the answer to a hedge that the other element gave first.
+    /// </summary>
+    public bool StandbyReady => Volatile.Read(ref _standby) is { IsReady: true };
+
+    /// <summary>Whether this request may be hedged now: see <see cref="RequestOptions.HedgeAfter"/>.</summary>
+    private bool CanHedge(RequestOptions options) =>
+        options.Idempotent && options.ResponseCount == 1 && options.Terminator.IsEmpty
+        && Cookie is null && _options.OnFailover is null && MayFailOver
+        && Volatile.Read(ref _standby) is { IsReady: true };
+
+    /// <summary>
+    /// Waits for the answer to a request sent on <paramref name="primary"/>; past the hedge delay, sends
+    /// it to the standby as well and takes whichever answer comes first.
+    /// </summary>
+    private async Task<HedgedAnswer> ReceiveHedgedAsync(IMessageChannel primary, PoolElement primaryElement, ReadOnlyMemory<byte> request,
+        RequestOptions options, CancellationToken cancellationToken)
+    {
+        // Both waits end on the caller's cancellation or the session's close; the one that loses goes on
+        // in the background (the answer it owes must be read, or it would be taken for the next one).
+        var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        Task<Answer> first = ReceiveWithoutBlocking(primary, options, waits.Token);
+        if (!first.IsCompleted)
+        {
+            using var delay = new CancellationTokenSource();
+            await Task.WhenAny(first, StartHedgeTimer(primary, options.HedgeAfter!.Value, delay.Token)).ConfigureAwait(false);
+            delay.Cancel(); // stops the timer when the answer came first
+        }
+
+        Standby? standby = Volatile.Read(ref _standby);
+        if (first.IsCompleted || standby is not { IsReady: true })
+        {
+            return await FinishUnhedgedAsync(first, waits, primaryElement).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await standby.Channel.SendAsync(request, options.PayloadProtocolId, options.Stream, waits.Token).ConfigureAwait(false);
+        }
+        catch (TransportException e)
+        {
+            // The standby is gone: the request waits for the element alone, and the standby is replaced.
+            standby.Owed = Task.FromResult<Exception?>(e);
+            RetireStandbyInBackground(standby, e);
+            return await FinishUnhedgedAsync(first, waits, primaryElement).ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _hedgeCount);
+        _logger.LogDebug("No answer from {Element} within {Delay} ms; the request also goes to the standby {Standby}",
+            primaryElement, options.HedgeAfter!.Value.TotalMilliseconds, standby.Element);
+        Task<Answer> second = ReceiveWithoutBlocking(standby.Channel, options, waits.Token);
+        Task<Answer> done = await Task.WhenAny(first, second).ConfigureAwait(false);
+        Task<Answer> other = done == first ? second : first;
+        if (!IsAnswer(done))
+        {
+            await Task.WhenAny(other).ConfigureAwait(false);
+            if (!IsAnswer(other))
+            {
+                // Neither answered: the standby's failure retires it, the element's goes to the failover.
+                standby.Owed = OwedAsync(second);
+                RetireStandbyInBackground(standby, await standby.Owed.ConfigureAwait(false));
+                waits.Dispose();
+                return new HedgedAnswer(await first.ConfigureAwait(false), primaryElement, Hedged: true);
+            }
+
+            (done, other) = (other, done);
+        }
+
+        if (done == first)
+        {
+            standby.Owed = SettleOwedAsync(standby, second, waits);
+            return new HedgedAnswer(done.Result, primaryElement, Hedged: true);
+        }
+
+        // The standby answered first: the session moves to it, and the element becomes the standby.
+        var demoted = new Standby(primary, primaryElement);
+        _channel = standby.Channel;
+        CurrentElement = standby.Element;
+        ConnectedAt = DateTimeOffset.UtcNow;
+        FailoverCount++;
+        bool installed = Interlocked.CompareExchange(ref _standby, demoted, standby) == standby;
+
+        // Settled after it is installed: an element already dead is retired (and reported) at once.
+        demoted.Owed = SettleOwedAsync(demoted, first, waits);
+        if (!installed)
+        {
+            CloseInBackground(primary, primaryElement); // the standby changed meanwhile: no place for this one
+        }
+
+        _logger.LogInformation("Pool element {Standby} answered the hedged request before {Element}; the session moves to it (failover #{Count})",
+            standby.Element, primaryElement, FailoverCount);
+        return new HedgedAnswer(done.Result, standby.Element, Hedged: true);
+    }
+
+    /// <summary>
+    /// The hedge delay: on an SCTP association a timerfd on the poller, which fires on time under load
+    /// (see <see cref="Transport.Sctp.PollerTimer"/>); else Task.Delay.
+    /// </summary>
+    private Task StartHedgeTimer(IMessageChannel primary, TimeSpan due, CancellationToken cancellationToken)
+    {
+        if (primary is Transport.Sctp.SctpChannel && (_hedgeTimer ??= Transport.Sctp.PollerTimer.TryCreate()) is { } timer)
+        {
+            return timer.WaitAsync(due, cancellationToken);
+        }
+
+        return Task.Delay(due, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a receive that gives control back while it waits: on a poller thread a receive right
+    /// after a send would otherwise read with a blocking recvmsg, and the hedge's timer could not run.
+    /// </summary>
+    private Task<Answer> ReceiveWithoutBlocking(IMessageChannel channel, RequestOptions options, CancellationToken cancellationToken)
+    {
+        using (Transport.Sctp.ReadinessPoller.NoBlockingReads())
+        {
+            return ReceiveAnswerAsync(channel, options, cancellationToken).AsTask();
+        }
+    }
+
+    private static bool IsAnswer(Task<Answer> task) => task.IsCompletedSuccessfully && task.Result.Failure is null;
+
+    private static async Task<HedgedAnswer> FinishUnhedgedAsync(Task<Answer> first, CancellationTokenSource waits, PoolElement element)
+    {
+        try
+        {
+            return new HedgedAnswer(await first.ConfigureAwait(false), element, Hedged: false);
+        }
+        finally
+        {
+            waits.Dispose();
+        }
+    }
+
+    /// <summary>The failure that ended a wait for an owed answer, or null when the answer came (the association is in step again).</summary>
+    private static async Task<Exception?> OwedAsync(Task<Answer> receive)
+    {
+        try
+        {
+            Answer answer = await receive.ConfigureAwait(false);
+            return answer.Failure;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>Reads (and drops) the answer a standby owes; an association that fails meanwhile is retired.</summary>
+    private async Task<Exception?> SettleOwedAsync(Standby standby, Task<Answer> receive, CancellationTokenSource waits)
+    {
+        Exception? failure = await OwedAsync(receive).ConfigureAwait(false);
+        waits.Dispose();
+        if (failure is not null)
+        {
+            RetireStandbyInBackground(standby, failure);
+        }
+
+        return failure;
+    }
+
+    /// <summary>
+    /// Retires a standby on a pool thread: when its wait had already failed this runs inside the call
+    /// that is about to return its answer, and the report's round trip to the registrar delayed that
+    /// answer by 60-100 ms in the lab.
+    /// </summary>
+    private void RetireStandbyInBackground(Standby standby, Exception? failure) =>
+        _ = Task.Run(() => RetireStandbyAsync(standby, failure), CancellationToken.None);
+
+    /// <summary>
+    /// A standby association failed (or its wait was cancelled, which leaves it out of step): it is
+    /// closed and replaced; its element is reported when the failure says it is dead (RFC 5352 §3.5),
+    /// as a failover from it would have.
+    /// </summary>
+    private async Task RetireStandbyAsync(Standby standby, Exception? failure)
+    {
+        if (!standby.TryClaimRetirement())
+        {
+            return;
+        }
+
+        // Not the standby any more when a failover took it meanwhile (and found it unusable): still
+        // reported here, but the failover opens the next standby.
+        bool wasStandby = Interlocked.CompareExchange(ref _standby, null, standby) == standby;
+        await CloseAsync(standby.Channel, standby.Element).ConfigureAwait(false);
+        if (State == SessionState.Closed || failure is null)
+        {
+            return;
+        }
+
+        var failed = new HashSet<uint>();
+        if (failure is not OperationCanceledException and not ObjectDisposedException)
+        {
+            LastError = failure;
+            _logger.LogInformation("The standby association with {Element} failed ({Cause})", standby.Element, failure.Message);
+            FailureVerdict verdict = FailoverClassifier.Classify(failure);
+            if (verdict.ReportNow)
+            {
+                failed.Add(standby.Element.Identifier);
+                await ReportAsync(standby.Element, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (verdict.ProbeBeforeReport)
+            {
+                await ProbeAndReportAsync(standby.Element).ConfigureAwait(false);
+            }
+        }
+
+        if (wasStandby)
+        {
+            StartStandby(failed, standby.Element, deferred: false);
+        }
+    }
+
+    /// <summary>An answer to a (possibly) hedged request, with the element that gave it.</summary>
+    private readonly record struct HedgedAnswer(Answer Answer, PoolElement Element, bool Hedged);
+}
