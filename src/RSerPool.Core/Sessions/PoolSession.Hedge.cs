@@ -48,63 +48,96 @@ public sealed partial class PoolSession
     private async Task<HedgedAnswer> ReceiveHedgedAsync(IMessageChannel primary, PoolElement primaryElement, ReadOnlyMemory<byte> request,
         RequestOptions options, CancellationToken cancellationToken)
     {
-        // Both waits end on the caller's cancellation or the session's close; the one that loses goes on
-        // in the background (the answer it owes must be read, or it would be taken for the next one).
-        var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        Task<Answer> first = ReceiveWithoutBlocking(primary, options, waits.Token);
+        // The waits end on the session's close, and on the caller's cancellation only while this call
+        // waits: the one that loses goes on in the background (the answer it owes must be read, or it
+        // would be taken for the next one), and a token cancelled after the call must not end it.
+        var waits = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        CancellationTokenRegistration callerCancel = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), waits);
+        try
+        {
+            return await HedgeAsync(primary, primaryElement, request, options, waits).ConfigureAwait(false);
+        }
+        finally
+        {
+            callerCancel.Dispose();
+        }
+    }
+
+    private async Task<HedgedAnswer> HedgeAsync(IMessageChannel primary, PoolElement primaryElement, ReadOnlyMemory<byte> request,
+        RequestOptions options, CancellationTokenSource waits)
+    {
+        // Each side's control messages wait until it has won: the loser's cookie or business card is not the session's.
+        var firstControl = new List<byte[]>();
+        Task<Answer> first = ReceiveWithoutBlocking(primary, options, firstControl, waits.Token);
         if (!first.IsCompleted)
         {
             using var delay = new CancellationTokenSource();
-            await Task.WhenAny(first, StartHedgeTimer(primary, options.HedgeAfter!.Value, delay.Token)).ConfigureAwait(false);
+            Task timer = StartHedgeTimer(primary, options.HedgeAfter!.Value, delay.Token);
+            await Task.WhenAny(first, timer).ConfigureAwait(false);
             delay.Cancel(); // stops the timer when the answer came first
+
+            // And waits until it has stopped: a timer still completing could otherwise disarm the next request's.
+            await timer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
 
         Standby? standby = Volatile.Read(ref _standby);
         if (first.IsCompleted || standby is not { IsReady: true })
         {
-            return await FinishUnhedgedAsync(first, waits, primaryElement).ConfigureAwait(false);
+            return await FinishUnhedgedAsync(first, firstControl, waits, primaryElement).ConfigureAwait(false);
         }
 
         try
         {
             await standby.Channel.SendAsync(request, options.PayloadProtocolId, options.Stream, waits.Token).ConfigureAwait(false);
         }
-        catch (TransportException e)
+        catch (Exception e) when (e is TransportException or OperationCanceledException or ObjectDisposedException)
         {
-            // The standby is gone: the request waits for the element alone, and the standby is replaced.
-            standby.Owed = Task.FromResult<Exception?>(e);
-            RetireStandbyInBackground(standby, e);
-            return await FinishUnhedgedAsync(first, waits, primaryElement).ConfigureAwait(false);
+            // The standby is gone (or the call ends): the request waits for the element alone.
+            if (e is TransportException failure)
+            {
+                standby.Owed = Task.FromResult<Exception?>(failure);
+                RetireStandbyInBackground(standby, failure);
+            }
+
+            return await FinishUnhedgedAsync(first, firstControl, waits, primaryElement).ConfigureAwait(false);
         }
 
         Interlocked.Increment(ref _hedgeCount);
         _logger.LogDebug("No answer from {Element} within {Delay} ms; the request also goes to the standby {Standby}",
             primaryElement, options.HedgeAfter!.Value.TotalMilliseconds, standby.Element);
-        Task<Answer> second = ReceiveWithoutBlocking(standby.Channel, options, waits.Token);
+        var secondControl = new List<byte[]>();
+        Task<Answer> second = ReceiveWithoutBlocking(standby.Channel, options, secondControl, waits.Token);
         Task<Answer> done = await Task.WhenAny(first, second).ConfigureAwait(false);
-        Task<Answer> other = done == first ? second : first;
         if (!IsAnswer(done))
         {
-            await Task.WhenAny(other).ConfigureAwait(false);
-            if (!IsAnswer(other))
+            done = done == first ? second : first;
+            await Task.WhenAny(done).ConfigureAwait(false); // the other one decides
+        }
+
+        if (!IsAnswer(done))
+        {
+            // Neither answered: the failover that follows retires the standby (TryPromoteStandbyAsync sees
+            // the failure it owes) and deals with the element.
+            standby.Owed = OwedAsync(second);
+            waits.Dispose();
+            Apply(firstControl);
+            if (first.IsCanceled || first.Exception?.InnerException is OperationCanceledException)
             {
-                // Neither answered: the standby's failure retires it, the element's goes to the failover.
-                standby.Owed = OwedAsync(second);
-                RetireStandbyInBackground(standby, await standby.Owed.ConfigureAwait(false));
-                waits.Dispose();
-                return new HedgedAnswer(await first.ConfigureAwait(false), primaryElement, Hedged: true);
+                RetireStandbyInBackground(standby, await standby.Owed.ConfigureAwait(false)); // no failover follows a cancelled call
             }
 
-            (done, other) = (other, done);
+            return new HedgedAnswer(await first.ConfigureAwait(false), primaryElement, Hedged: true);
         }
 
         if (done == first)
         {
+            Apply(firstControl);
             standby.Owed = SettleOwedAsync(standby, second, waits);
-            return new HedgedAnswer(done.Result, primaryElement, Hedged: true);
+            return new HedgedAnswer(first.Result, primaryElement, Hedged: true);
         }
 
         // The standby answered first: the session moves to it, and the element becomes the standby.
+        Apply(secondControl);
         var demoted = new Standby(primary, primaryElement);
         _channel = standby.Channel;
         CurrentElement = standby.Element;
@@ -116,12 +149,37 @@ public sealed partial class PoolSession
         demoted.Owed = SettleOwedAsync(demoted, first, waits);
         if (!installed)
         {
-            CloseInBackground(primary, primaryElement); // the standby changed meanwhile: no place for this one
+            CloseInBackground(primary, primaryElement); // the session closed, or the standby changed meanwhile
+        }
+
+        if (State == SessionState.Closed && Interlocked.Exchange(ref _channel, null) is { } orphan)
+        {
+            CloseInBackground(orphan, standby.Element); // closed while this call moved: DisposeAsync found the old association
         }
 
         _logger.LogInformation("Pool element {Standby} answered the hedged request before {Element}; the session moves to it (failover #{Count})",
             standby.Element, primaryElement, FailoverCount);
-        return new HedgedAnswer(done.Result, standby.Element, Hedged: true);
+        return new HedgedAnswer(second.Result, standby.Element, Hedged: true);
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The waits had ended already.
+        }
+    }
+
+    private void Apply(List<byte[]> control)
+    {
+        foreach (byte[] message in control)
+        {
+            HandleControl(message);
+        }
     }
 
     /// <summary>
@@ -130,7 +188,7 @@ public sealed partial class PoolSession
     /// </summary>
     private Task StartHedgeTimer(IMessageChannel primary, TimeSpan due, CancellationToken cancellationToken)
     {
-        if (primary is Transport.Sctp.SctpChannel && (_hedgeTimer ??= Transport.Sctp.PollerTimer.TryCreate()) is { } timer)
+        if (primary is Transport.Sctp.SctpChannel && State != SessionState.Closed && (_hedgeTimer ??= Transport.Sctp.PollerTimer.TryCreate()) is { } timer)
         {
             return timer.WaitAsync(due, cancellationToken);
         }
@@ -142,21 +200,23 @@ public sealed partial class PoolSession
     /// Starts a receive that gives control back while it waits: on a poller thread a receive right
     /// after a send would otherwise read with a blocking recvmsg, and the hedge's timer could not run.
     /// </summary>
-    private Task<Answer> ReceiveWithoutBlocking(IMessageChannel channel, RequestOptions options, CancellationToken cancellationToken)
+    private Task<Answer> ReceiveWithoutBlocking(IMessageChannel channel, RequestOptions options, List<byte[]> control, CancellationToken cancellationToken)
     {
         using (Transport.Sctp.ReadinessPoller.NoBlockingReads())
         {
-            return ReceiveAnswerAsync(channel, options, cancellationToken).AsTask();
+            return ReceiveAnswerAsync(channel, options, cancellationToken, control).AsTask();
         }
     }
 
     private static bool IsAnswer(Task<Answer> task) => task.IsCompletedSuccessfully && task.Result.Failure is null;
 
-    private static async Task<HedgedAnswer> FinishUnhedgedAsync(Task<Answer> first, CancellationTokenSource waits, PoolElement element)
+    private async Task<HedgedAnswer> FinishUnhedgedAsync(Task<Answer> first, List<byte[]> control, CancellationTokenSource waits, PoolElement element)
     {
         try
         {
-            return new HedgedAnswer(await first.ConfigureAwait(false), element, Hedged: false);
+            Answer answer = await first.ConfigureAwait(false);
+            Apply(control);
+            return new HedgedAnswer(answer, element, Hedged: false);
         }
         finally
         {
@@ -196,8 +256,17 @@ public sealed partial class PoolSession
     /// that is about to return its answer, and the report's round trip to the registrar delayed that
     /// answer by 60-100 ms in the lab.
     /// </summary>
-    private void RetireStandbyInBackground(Standby standby, Exception? failure) =>
-        _ = Task.Run(() => RetireStandbyAsync(standby, failure), CancellationToken.None);
+    private void RetireStandbyInBackground(Standby standby, Exception? failure)
+    {
+        Task work = Task.Run(() => RetireStandbyAsync(standby, failure), CancellationToken.None);
+        lock (_followUps)
+        {
+            Retirements = Retirements.IsCompleted ? work : Task.WhenAll(Retirements, work);
+        }
+    }
+
+    /// <summary>The standby retirements started so far (reports included): tests wait for them before counting reports.</summary>
+    internal Task Retirements { get; private set; } = Task.CompletedTask;
 
     /// <summary>
     /// A standby association failed (or its wait was cancelled, which leaves it out of step): it is
@@ -221,7 +290,9 @@ public sealed partial class PoolSession
         }
 
         var failed = new HashSet<uint>();
-        if (failure is not OperationCanceledException and not ObjectDisposedException)
+
+        // A timeout says the element is slow, not dead (the association is up): replaced, not reported.
+        if (failure is not OperationCanceledException and not ObjectDisposedException and not TimeoutException)
         {
             LastError = failure;
             _logger.LogInformation("The standby association with {Element} failed ({Cause})", standby.Element, failure.Message);

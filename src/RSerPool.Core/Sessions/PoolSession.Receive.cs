@@ -13,7 +13,11 @@ namespace RSerPool.Sessions;
 public sealed partial class PoolSession
 {
     /// <summary>The answer to a request, or the association failure that ended the wait (a value, not a throw: see <see cref="ReceiveResult"/>).</summary>
-    private async ValueTask<Answer> ReceiveAnswerAsync(IMessageChannel channel, RequestOptions options, CancellationToken cancellationToken)
+    /// <param name="channel">The association.</param>
+    /// <param name="options">How many messages make the answer, and its timeout.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <param name="control">Where ASAP control messages go instead of being applied (a hedged request's, until it is known which side won).</param>
+    private async ValueTask<Answer> ReceiveAnswerAsync(IMessageChannel channel, RequestOptions options, CancellationToken cancellationToken, List<byte[]>? control = null)
     {
         TimeSpan limit = options.Timeout ?? _options.RequestTimeout;
         CancellationTokenSource timeout = RentRequestTimer(cancellationToken);
@@ -33,7 +37,15 @@ public sealed partial class PoolSession
                 ChannelMessage m = received.Message;
                 if (m.PayloadProtocolId == AsapPpid)
                 {
-                    HandleControl(m.Data.Span);
+                    if (control is null)
+                    {
+                        HandleControl(m.Data.Span);
+                    }
+                    else
+                    {
+                        control.Add(m.Data.ToArray());
+                    }
+
                     continue;
                 }
 

@@ -22,16 +22,25 @@ public sealed partial class PoolSession
             return false;
         }
 
-        // A standby still waiting for a hedge's answer is not used: the answer would be taken for the resend's.
-        // One whose hedge failed is dead: excluded here, as its report (on its way) would.
-        if (standby.Owed is { IsCompletedSuccessfully: true } owed && owed.Result is { } owedFailure && FailoverClassifier.Classify(owedFailure).ReportNow)
+        // One whose hedge failed is dead (or slow): excluded from this failover, closed, and reported
+        // when the failure says it is dead, once (RetireStandbyAsync).
+        if (standby.Owed is { IsCompletedSuccessfully: true } owed && owed.Result is { } owedFailure)
         {
-            excluded.Add(standby.Element.Identifier);
+            if (FailoverClassifier.Classify(owedFailure).ReportNow)
+            {
+                excluded.Add(standby.Element.Identifier);
+            }
+
+            _logger.LogDebug("The standby association with {Element} failed a hedged request; selecting another element", standby.Element);
+            RetireStandbyInBackground(standby, owedFailure);
+            return false;
         }
 
+        // A standby still waiting for a hedge's answer is not used: the answer would be taken for the resend's.
         if (excluded.Contains(standby.Element.Identifier) || !standby.IsReady || !standby.Channel.CheckConnected())
         {
             _logger.LogDebug("The standby association with {Element} is not usable; selecting another element", standby.Element);
+            _ = standby.TryClaimRetirement(); // closed here: its owed read ending is no failure to report
             await standby.Channel.DisposeAsync().ConfigureAwait(false);
             return false;
         }
@@ -185,7 +194,7 @@ public sealed partial class PoolSession
         }
 
         Standby? previous = Interlocked.Exchange(ref _standby, new Standby(channel, next));
-        if (previous is not null)
+        if (previous is not null && previous.TryClaimRetirement())
         {
             await previous.Channel.DisposeAsync().ConfigureAwait(false);
         }

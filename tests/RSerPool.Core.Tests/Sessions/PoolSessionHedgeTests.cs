@@ -88,6 +88,7 @@ public sealed class PoolSessionHedgeTests
         await WaitForStandbyAsync(session, pool.C);
         await pool.A.Last.Client.Disposed.Within();
         Assert.Equal(pool.B.Identifier, (await session.RequestAsync(Bytes("two"), Hedged).Within()).Element.Identifier);
+        Assert.Equal(new[] { pool.A.Identifier }, await pool.SettledReportsAsync()); // once
     }
 
     [Fact]
@@ -98,11 +99,8 @@ public sealed class PoolSessionHedgeTests
         var bRelease = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         pool.A.OnUserMessage = async (c, m) =>
         {
-            if (c.UserMessages.Length == 1)
-            {
-                await aRelease.Task;
-            }
-
+            // "one" when released, "two" after the hedge delay: only the owed answer keeps "two" from B.
+            await (c.UserMessages.Length == 1 ? aRelease.Task : Task.Delay(100));
             await Behaviors.Echo(c, m);
         };
         pool.B.OnUserMessage = async (c, m) =>
@@ -202,6 +200,55 @@ public sealed class PoolSessionHedgeTests
     }
 
     [Fact]
+    public async Task TheLosersCookieIsNotTheSessions_TheWinnersIs()
+    {
+        foreach (bool standbyWins in new[] { false, true })
+        {
+            await using var pool = new SessionHarness();
+            var aRelease = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var bRelease = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.A.OnUserMessage = async (c, m) =>
+            {
+                await aRelease.Task;
+                await Behaviors.Echo(c, m);
+            };
+            pool.B.OnUserMessage = async (c, m) =>
+            {
+                await bRelease.Task;
+                await Behaviors.CookieThenEcho("from B")(c, m);
+            };
+            PoolSession session = await pool.OpenAsync(WithStandby);
+            await WaitForStandbyAsync(session, pool.B);
+
+            Task<SessionReply> pending = session.RequestAsync(Bytes("one"), Hedged);
+            await pool.B.Last.Received.WaitForCountAsync(1).Within();
+            (standbyWins ? bRelease : aRelease).SetResult();
+            SessionReply reply = await pending.Within();
+            Assert.Equal(standbyWins ? pool.B.Identifier : pool.A.Identifier, reply.Element.Identifier);
+            (standbyWins ? aRelease : bRelease).SetResult();
+            await WaitUntilAsync(() => session.StandbyReady);
+
+            Assert.Equal(standbyWins, session.HasCookie);
+        }
+    }
+
+    [Fact]
+    public async Task TheLosersOwedAnswerTimesOut_ItIsReplaced_NotReported()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Ignore; // alive, never answers
+        PoolSession session = await pool.OpenAsync(WithStandby);
+        await WaitForStandbyAsync(session, pool.B);
+
+        SessionReply reply = await session.RequestAsync(Bytes("one"), Hedged with { Timeout = TimeSpan.FromMilliseconds(300) }).Within();
+
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        await pool.A.Last.Client.Disposed.Within();        // its owed answer never came
+        await WaitForStandbyAsync(session, pool.C);
+        Assert.Empty(await pool.SettledReportsAsync());    // slow, not dead
+    }
+
+    [Fact]
     public async Task HedgeAfter_ZeroOrNegative_IsRefused()
     {
         await using var pool = new SessionHarness();
@@ -229,6 +276,11 @@ public sealed class PoolSessionHedgeTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending).Within();
         Assert.Equal(pool.A.Identifier, session.CurrentElement?.Identifier);
         Assert.Equal("two", Text(await session.RequestAsync(Bytes("two")).Within()));
+
+        // B's wait ended with the call: out of step, it is closed and replaced (not reported: nothing says it is dead).
+        await pool.B.Connections.Snapshot()[0].Client.Disposed.Within();
+        await WaitUntilAsync(() => session.StandbyReady && session.StandbyElement?.Identifier != pool.B.Identifier || pool.B.ConnectAttempts > 1);
+        Assert.Empty(await pool.SettledReportsAsync());
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -77,6 +77,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         foreach (PoolSession session in _sessions)
         {
             await session.DeferredWork.WaitAsync(Limit);
+            await session.Retirements.WaitAsync(Limit);
         }
 
         return Host.Reports.Snapshot();
