@@ -284,24 +284,4 @@ public sealed class PoolSessionHedgeTests
         await WaitUntilAsync(() => session.StandbyReady && session.StandbyElement?.Identifier != pool.B.Identifier || pool.B.ConnectAttempts > 1);
         Assert.Empty(await pool.SettledReportsAsync());
     }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        DateTime deadline = DateTime.UtcNow + Limit;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(5);
-        }
-    }
-
-    private static async Task WaitForStandbyAsync(PoolSession session, FakeElement expected)
-    {
-        DateTime deadline = DateTime.UtcNow + Limit;
-        while (session.StandbyElement?.Identifier != expected.Identifier)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no standby to {expected} within {Limit} (standby: {session.StandbyElement?.IdentifierText ?? "none"})");
-            await Task.Delay(5);
-        }
-    }
 }

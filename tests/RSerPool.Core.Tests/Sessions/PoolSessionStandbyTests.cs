@@ -165,14 +165,4 @@ public sealed class PoolSessionStandbyTests
         await pool.B.Last.Client.Disposed.Within();
         Assert.Null(session.StandbyElement);
     }
-
-    private static async Task WaitForStandbyAsync(PoolSession session, FakeElement expected)
-    {
-        DateTime deadline = DateTime.UtcNow + Limit;
-        while (session.StandbyElement?.Identifier != expected.Identifier)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no standby to {expected} within {Limit} (standby: {session.StandbyElement?.IdentifierText ?? "none"})");
-            await Task.Delay(5);
-        }
-    }
 }

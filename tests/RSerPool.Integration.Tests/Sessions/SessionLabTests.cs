@@ -38,13 +38,7 @@ public sealed class SessionLabTests : IDisposable
     [LabFact]
     public async Task EchoSession_KeepsAnswering_WhileItsElementIsKilled()
     {
-        IPEndPoint registrar = StartRegistrar(3881);
-        for (int i = 1; i <= 3; i++)
-        {
-            _pool.StartPoolElement(Name(0x0000e600u + (uint)i), "echo", "SessionEchoPool", 0x0000e600u + (uint)i, registrar, $"{LabPool.PoolAddress}:{7600 + i}");
-        }
-
-        _pool.WaitRegistered("SessionEchoPool", 3, registrar);
+        IPEndPoint registrar = StartEchoPool("SessionEchoPool", 3881, 0x0000e600u, 7600);
         await using PoolUser user = NewPoolUser(registrar);
         await using PoolSession session = await user.ConnectAsync("SessionEchoPool");
         var idempotent = new RequestOptions { Idempotent = true, PayloadProtocolId = 0 };
@@ -71,13 +65,7 @@ public sealed class SessionLabTests : IDisposable
     [LabFact]
     public async Task EchoSessionWithStandby_FailsOverToTheStandbyElement_WhenItsElementIsKilled()
     {
-        IPEndPoint registrar = StartRegistrar(3884);
-        for (int i = 1; i <= 3; i++)
-        {
-            _pool.StartPoolElement(Name(0x0000e620u + (uint)i), "echo", "StandbyEchoPool", 0x0000e620u + (uint)i, registrar, $"{LabPool.PoolAddress}:{7620 + i}");
-        }
-
-        _pool.WaitRegistered("StandbyEchoPool", 3, registrar);
+        IPEndPoint registrar = StartEchoPool("StandbyEchoPool", 3884, 0x0000e620u, 7620);
         await using PoolUser user = NewPoolUser(registrar);
         await using PoolSession session = await user.ConnectAsync("StandbyEchoPool", SessionOptions.Default with { Standby = true });
         var idempotent = new RequestOptions { Idempotent = true };
@@ -104,13 +92,7 @@ public sealed class SessionLabTests : IDisposable
     [LabFact]
     public async Task HedgedRequests_AFrozenElementIsAnsweredForByTheStandby_AndReportedOnceKilled()
     {
-        IPEndPoint registrar = StartRegistrar(3885);
-        for (int i = 1; i <= 3; i++)
-        {
-            _pool.StartPoolElement(Name(0x0000e640u + (uint)i), "echo", "HedgeEchoPool", 0x0000e640u + (uint)i, registrar, $"{LabPool.PoolAddress}:{7640 + i}");
-        }
-
-        _pool.WaitRegistered("HedgeEchoPool", 3, registrar);
+        IPEndPoint registrar = StartEchoPool("HedgeEchoPool", 3885, 0x0000e640u, 7640);
         await using PoolUser user = NewPoolUser(registrar);
         await using PoolSession session = await user.ConnectAsync("HedgeEchoPool", SessionOptions.Default with { Standby = true });
         var hedged = new RequestOptions { Idempotent = true, HedgeAfter = TimeSpan.FromMilliseconds(200) };
@@ -195,6 +177,19 @@ public sealed class SessionLabTests : IDisposable
         {
             _pool.Run("undrop-port", "7701"); // the rule would outlive the test for the rest of the boot
         }
+    }
+
+    /// <summary>A registrar on <paramref name="registrarPort"/> and three rspserver echo elements (ids and ports from first + 1), all registered.</summary>
+    private IPEndPoint StartEchoPool(string pool, int registrarPort, uint firstId, int firstPort)
+    {
+        IPEndPoint registrar = StartRegistrar(registrarPort);
+        for (int i = 1; i <= 3; i++)
+        {
+            _pool.StartPoolElement(Name(firstId + (uint)i), "echo", pool, firstId + (uint)i, registrar, $"{LabPool.PoolAddress}:{firstPort + i}");
+        }
+
+        _pool.WaitRegistered(pool, 3, registrar);
+        return registrar;
     }
 
     private IPEndPoint StartRegistrar(int port)

@@ -97,6 +97,28 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     public static string Text(SessionReply reply) => string.Join("|", reply.Messages.Select(m => Text(m.Data)));
 
+    /// <summary>Waits (polling, within <see cref="Limit"/>) until the session's standby association is open to <paramref name="expected"/>.</summary>
+    public static async Task WaitForStandbyAsync(PoolSession session, FakeElement expected)
+    {
+        DateTime deadline = DateTime.UtcNow + Limit;
+        while (session.StandbyElement?.Identifier != expected.Identifier)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no standby to {expected} within {Limit} (standby: {session.StandbyElement?.IdentifierText ?? "none"})");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Waits (polling, within <see cref="Limit"/>) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow + Limit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Decodes a PPID-11 message the element received as the given ASAP message type.</summary>
     public static T Decode<T>(ChannelMessage m)
         where T : AsapMessage
