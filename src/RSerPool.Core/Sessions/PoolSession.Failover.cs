@@ -135,12 +135,54 @@ public sealed partial class PoolSession
         };
     }
 
+    /// <summary>
+    /// A request was cancelled after it left: its answer may still come, and on this association it
+    /// would be taken for the next request's (requests carry no identifier). The association is closed
+    /// and the next call opens a new one to the same element (<see cref="ReconnectAsync"/>).
+    /// </summary>
+    private void DropOutOfStep(IMessageChannel channel)
+    {
+        if (State != SessionState.Closed && Interlocked.CompareExchange(ref _channel, null, channel) == channel)
+        {
+            Volatile.Write(ref _reconnect, CurrentElement);
+            _logger.LogDebug("A cancelled request left the association with {Element} out of step; closing it", CurrentElement);
+            CloseInBackground(channel, CurrentElement);
+        }
+    }
+
+    /// <summary>
+    /// A new association to the element whose association a cancelled request left out of step: the
+    /// cookie echoed and the failover callback run, as on any new association that resumes a session
+    /// (RFC 5352 §3.8), but not counted as a failover. Failing that, a failover when it is allowed.
+    /// </summary>
+    private async Task<IMessageChannel> ReconnectAsync(PoolElement element, CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Opening a new association with {Element}: a cancelled request left the last one out of step", element);
+        try
+        {
+            IMessageChannel channel = await _connector.ConnectAsync(element, cancellationToken).ConfigureAwait(false);
+            await UseOrReleaseAsync(channel, element, isFailover: true, cancellationToken, sameElement: true).ConfigureAwait(false);
+            return channel;
+        }
+        catch (TransportException e) when (MayFailOver)
+        {
+            await FailoverAsync(e, cancellationToken).ConfigureAwait(false);
+            return _channel!;
+        }
+        catch (TransportException e)
+        {
+            State = SessionState.Failed;
+            LastError = e;
+            throw Wrap(e, mayHaveBeenSent: false, $"Pool element {element.IdentifierText} could not be connected again and failover is off.");
+        }
+    }
+
     /// <summary>Makes <paramref name="channel"/> the session's association; when that fails, closes it and rethrows.</summary>
-    private async Task UseOrReleaseAsync(IMessageChannel channel, PoolElement element, bool isFailover, CancellationToken cancellationToken)
+    private async Task UseOrReleaseAsync(IMessageChannel channel, PoolElement element, bool isFailover, CancellationToken cancellationToken, bool sameElement = false)
     {
         try
         {
-            await OnConnectedAsync(channel, element, isFailover, cancellationToken).ConfigureAwait(false);
+            await OnConnectedAsync(channel, element, isFailover, sameElement, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportException)
         {
@@ -164,7 +206,7 @@ public sealed partial class PoolSession
         await ReportAsync(element, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task OnConnectedAsync(IMessageChannel channel, PoolElement element, bool isFailover, CancellationToken cancellationToken)
+    private async Task OnConnectedAsync(IMessageChannel channel, PoolElement element, bool isFailover, bool sameElement, CancellationToken cancellationToken)
     {
         _channel = channel;
         CurrentElement = element;
@@ -184,9 +226,17 @@ public sealed partial class PoolSession
             _logger.LogDebug("Sent ASAP_COOKIE_ECHO ({Bytes} bytes of cookie) to {Element}", cookie.Length, element);
         }
 
-        FailoverCount++;
         State = SessionState.Connected;
-        _logger.LogInformation("Session with '{PoolHandle}' failed over to {Element} (failover #{Count})", PoolHandle, element, FailoverCount);
+        if (sameElement)
+        {
+            _logger.LogInformation("Session with '{PoolHandle}' has a new association with {Element}", PoolHandle, element);
+        }
+        else
+        {
+            FailoverCount++;
+            _logger.LogInformation("Session with '{PoolHandle}' failed over to {Element} (failover #{Count})", PoolHandle, element, FailoverCount);
+        }
+
         if (_options.OnFailover is { } callback)
         {
             PoolSession? outer = s_inCallback.Value;

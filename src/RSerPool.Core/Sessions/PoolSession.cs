@@ -37,6 +37,7 @@ public sealed partial class PoolSession : IAsyncDisposable
     private Standby? _standby;
     private StandbyExclusions _standbyExclusions = new(new HashSet<uint>(), null);
     private IMessageChannel? _retired;
+    private PoolElement? _reconnect;
     private int _standbyWanted;
     private readonly System.Collections.Concurrent.ConcurrentQueue<FollowUp> _followUps = new();
     private int _standbyStarting;
@@ -194,6 +195,11 @@ public sealed partial class PoolSession : IAsyncDisposable
             {
                 failure = e;
             }
+            catch (OperationCanceledException) when (sent)
+            {
+                DropOutOfStep(channel);
+                throw;
+            }
 
             LastError = failure;
             if (!MayFailOver || attempt > _options.MaxConnectAttempts)
@@ -271,6 +277,11 @@ public sealed partial class PoolSession : IAsyncDisposable
         if (_channel is { IsConnected: true } channel)
         {
             return channel;
+        }
+
+        if (Interlocked.Exchange(ref _reconnect, null) is { } same)
+        {
+            return await ReconnectAsync(same, cancellationToken).ConfigureAwait(false);
         }
 
         if (!MayFailOver && CurrentElement is not null)

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using RSerPool.Sessions;
 using RSerPool.Tests.Sessions.Fakes;
 using RSerPool.Transport;
+using RSerPool.Wire.Messages;
 using Xunit;
 using static RSerPool.Tests.Sessions.Fakes.SessionHarness;
 
@@ -90,6 +91,46 @@ public sealed class PoolSessionCallTests
 
         pool.A.OnUserMessage = Behaviors.Echo;
         Assert.Equal("next", Text(await session.RequestAsync(Bytes("next")).Within()));
+    }
+
+    [Fact]
+    public async Task CallerCancels_TheLateAnswerIsNotTakenForTheNextRequest_ANewAssociationToTheSameElement()
+    {
+        foreach (bool allowFailover in new[] { true, false })
+        {
+            await using var pool = new SessionHarness();
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pool.A.OnUserMessage = async (c, m) =>
+            {
+                if (Text(m.Data) == "slow")
+                {
+                    await release.Task;
+                }
+
+                await (c.UserMessages.Length == 1 && c == pool.A.Connections.Snapshot()[0] ? Behaviors.CookieThenEcho("k1")(c, m) : Behaviors.Echo(c, m));
+            };
+            PoolSession session = await pool.OpenAsync(Options with { AllowFailover = allowFailover });
+            Assert.Equal("first", Text(await session.RequestAsync(Bytes("first")).Within()));
+            using var cts = new CancellationTokenSource();
+
+            Task<SessionReply> request = session.RequestAsync(Bytes("slow"), cancellationToken: cts.Token);
+            await pool.A.Last.Received.WaitUntilAsync(r => r.Length >= 2).Within();
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.Within());
+            release.SetResult(); // "slow" is answered late: on the old association, which is closed
+
+            SessionReply next = await session.RequestAsync(Bytes("next")).Within();
+
+            Assert.Equal("next", Text(next));
+            Assert.Equal(pool.A.Identifier, next.Element.Identifier);
+            Assert.False(next.FailedOver);
+            Assert.Equal(0, session.FailoverCount);
+            Assert.Equal(2, pool.A.ConnectAttempts);
+            await pool.A.Connections.Snapshot()[0].Client.Disposed.Within();
+            ChannelMessage echoed = pool.A.Last.Received.Snapshot()[0];   // the session resumes: its cookie comes first
+            Assert.Equal("k1", Text(Decode<CookieEcho>(echoed).Cookie.Value));
+            Assert.Empty(await pool.SettledReportsAsync());
+        }
     }
 
     [Fact]

@@ -265,7 +265,7 @@ public sealed class PoolSessionHedgeTests
     public async Task CancelledWhileHedged_BothWaitsEnd_TheSessionStaysUsable()
     {
         await using var pool = new SessionHarness();
-        pool.A.OnUserMessage = (c, m) => c.UserMessages.Length == 1 ? Task.CompletedTask : Behaviors.Echo(c, m);
+        pool.A.OnUserMessage = (c, m) => Text(m.Data) == "one" ? Task.CompletedTask : Behaviors.Echo(c, m);
         pool.B.OnUserMessage = Behaviors.Ignore;
         PoolSession session = await pool.OpenAsync(WithStandby);
         await WaitForStandbyAsync(session, pool.B);
@@ -278,6 +278,7 @@ public sealed class PoolSessionHedgeTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending).Within();
         Assert.Equal(pool.A.Identifier, session.CurrentElement?.Identifier);
         Assert.Equal("two", Text(await session.RequestAsync(Bytes("two")).Within()));
+        Assert.Equal(2, pool.A.ConnectAttempts); // A's association was out of step too: a new one
 
         // B's wait ended with the call: out of step, it is closed and replaced (not reported: nothing says it is dead).
         await pool.B.Connections.Snapshot()[0].Client.Disposed.Within();
