@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using RSerPool.Client;
 using RSerPool.Integration.Lab;
@@ -124,6 +125,31 @@ public sealed class SessionLabTests : IDisposable
 
         Assert.Single(_log.Matching($"/${frozen:x8} as unreachable"));
         _output.WriteLine($"hedges: {session.HedgeCount}, failovers: {session.FailoverCount}");
+    }
+
+    [LabFact]
+    public async Task CancelledRequest_ItsLateAnswerIsNotTakenForTheNextRequest()
+    {
+        IPEndPoint registrar = StartEchoPool("CancelEchoPool", 3886, 0x0000e660u, 7660);
+        await using PoolUser user = NewPoolUser(registrar);
+        await using PoolSession session = await user.ConnectAsync("CancelEchoPool");
+        uint element = session.CurrentElement!.Identifier;
+        Assert.Equal("first", Encoding.ASCII.GetString((await session.RequestAsync(Encoding.ASCII.GetBytes("first"))).Messages[0].Data.Span));
+
+        // Frozen, the element answers "slow" only after the caller gave up on it.
+        _pool.Run("freeze", Name(element));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.RequestAsync(Encoding.ASCII.GetBytes("slow"), cancellationToken: cts.Token));
+        }
+
+        _pool.Run("thaw", Name(element));
+        SessionReply next = await session.RequestAsync(Encoding.ASCII.GetBytes("next"));
+
+        Assert.Equal("next", Encoding.ASCII.GetString(next.Messages[0].Data.Span));
+        Assert.Equal(element, next.Element.Identifier);   // a new association to the same element
+        Assert.Equal(0, session.FailoverCount);
+        Assert.Single(_log.Matching("a cancelled request left the last one out of step"));
     }
 
     [LabFact]
