@@ -159,8 +159,7 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
         $names = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xf101, 0xf102
         $session = Connect-PoolElement $pool -Standby
         try {
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not $session.StandbyElement -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Wait-Standby $session
             $session.StandbyElement | Should -Not -BeNullOrEmpty
             $standby = $session.StandbyElement.Identifier
             $first = $session.CurrentElement.Identifier
@@ -184,8 +183,7 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
         $silent = Resolve-PoolHandle $pool -Refresh | Where-Object Identifier -EQ 0xe101
         $session = $silent | Connect-PoolElement -Standby
         try {
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not $session.StandbyElement -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Wait-Standby $session
             $session.StandbyElement.Identifier | Should -Be 0xe102
 
             $reply = Send-PoolRequest -Session $session 'hedged' -Idempotent -HedgeAfterSec 0.2 -TimeoutSec 30

@@ -47,6 +47,12 @@ function script:Start-LabPool([string] $Pool, [string] $Kind, [uint32[]] $Identi
     $names
 }
 
+# Waits (at most 60 s) until the session's standby association has opened (it opens in the background).
+function script:Wait-Standby($Session) {
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not $Session.StandbyElement -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+}
+
 function script:New-PoolName([string] $Prefix) { $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 6) }
 
 # Stops every element this file started (AfterAll).

@@ -315,6 +315,10 @@ public sealed partial class PoolSession
         }
     }
 
+    /// <summary>Reports the element, after a probe when the follow-up asks for one.</summary>
+    private Task RunFollowUpAsync(FollowUp followUp) =>
+        followUp.Probe ? ProbeAndReportAsync(followUp.Element) : ReportAsync(followUp.Element, CancellationToken.None);
+
     private async Task ProbeAndReportAsync(PoolElement element)
     {
         // A graceful SHUTDOWN comes both from an element that ends the session on purpose (rsplib's

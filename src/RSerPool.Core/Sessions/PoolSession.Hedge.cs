@@ -38,8 +38,7 @@ public sealed partial class PoolSession
     /// <summary>Whether this request may be hedged now: see <see cref="RequestOptions.HedgeAfter"/>.</summary>
     private bool CanHedge(RequestOptions options) =>
         options.Idempotent && options.ResponseCount == 1 && options.Terminator.IsEmpty
-        && Cookie is null && _options.OnFailover is null && MayFailOver
-        && Volatile.Read(ref _standby) is { IsReady: true };
+        && Cookie is null && _options.OnFailover is null && MayFailOver && StandbyReady;
 
     /// <summary>
     /// Waits for the answer to a request sent on <paramref name="primary"/>; past the hedge delay, sends
@@ -258,15 +257,8 @@ public sealed partial class PoolSession
     /// </summary>
     private void RetireStandbyInBackground(Standby standby, Exception? failure)
     {
-        Task work = Task.Run(() => RetireStandbyAsync(standby, failure), CancellationToken.None);
-        lock (_followUps)
-        {
-            Retirements = Retirements.IsCompleted ? work : Task.WhenAll(Retirements, work);
-        }
+        TrackBackground(Task.Run(() => RetireStandbyAsync(standby, failure), CancellationToken.None));
     }
-
-    /// <summary>The standby retirements started so far (reports included): tests wait for them before counting reports.</summary>
-    internal Task Retirements { get; private set; } = Task.CompletedTask;
 
     /// <summary>
     /// A standby association failed (or its wait was cancelled, which leaves it out of step): it is
@@ -300,11 +292,11 @@ public sealed partial class PoolSession
             if (verdict.ReportNow)
             {
                 failed.Add(standby.Element.Identifier);
-                await ReportAsync(standby.Element, CancellationToken.None).ConfigureAwait(false);
             }
-            else if (verdict.ProbeBeforeReport)
+
+            if (verdict.ReportNow || verdict.ProbeBeforeReport)
             {
-                await ProbeAndReportAsync(standby.Element).ConfigureAwait(false);
+                await RunFollowUpAsync(new FollowUp(standby.Element, Probe: !verdict.ReportNow)).ConfigureAwait(false);
             }
         }
 

@@ -109,7 +109,7 @@ public sealed partial class PoolSession
 
             while (_followUps.TryDequeue(out FollowUp followUp))
             {
-                await (followUp.Probe ? ProbeAndReportAsync(followUp.Element) : ReportAsync(followUp.Element, CancellationToken.None)).ConfigureAwait(false);
+                await RunFollowUpAsync(followUp).ConfigureAwait(false);
             }
 
             if (standby)
@@ -117,12 +117,22 @@ public sealed partial class PoolSession
                 OpenStandbyInBackground();
             }
         }, CancellationToken.None);
-        Task previous = DeferredWork;
-        DeferredWork = previous.IsCompleted ? work : Task.WhenAll(previous, work);
+        TrackBackground(work);
     }
 
-    /// <summary>The work <see cref="RunDeferredWork"/> last started (reports and probes included): tests wait for it before counting reports.</summary>
-    internal Task DeferredWork { get; private set; } = Task.CompletedTask;
+    /// <summary>
+    /// The background work started so far that sends reports (<see cref="RunDeferredWork"/>, standby
+    /// retirements): tests wait for it before counting reports.
+    /// </summary>
+    internal Task BackgroundWork { get; private set; } = Task.CompletedTask;
+
+    private void TrackBackground(Task work)
+    {
+        lock (_followUps)
+        {
+            BackgroundWork = BackgroundWork.IsCompleted ? work : Task.WhenAll(BackgroundWork, work);
+        }
+    }
 
     private void CloseInBackground(IMessageChannel channel, PoolElement? element) =>
         _ = Task.Run(() => CloseAsync(channel, element), CancellationToken.None);

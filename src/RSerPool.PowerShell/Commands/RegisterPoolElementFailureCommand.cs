@@ -27,7 +27,7 @@ namespace RSerPool.PowerShell.Commands;
 /// <code>Resolve-PoolHandle EchoPool |
 ///     Where-Object { -not (Send-PoolRequest -PoolElement $_ -Message 'ping' -TimeoutSec 10 -ErrorAction SilentlyContinue) } |
 ///     Register-PoolElementFailure -Confirm:$false -PassThru</code>
-/// <para>Pings each element of EchoPool and reports those that do not answer within two seconds (with a healthy pool, none).</para>
+/// <para>Pings each element of EchoPool and reports those that do not answer within ten seconds (with a healthy pool, none).</para>
 /// </example>
 /// <example title="Report by pool handle and identifier">
 /// <code>Register-PoolElementFailure -PoolHandle EchoPool -Identifier '$0badcafe' -Confirm:$false</code>

@@ -69,7 +69,7 @@ internal sealed class PollerTimer : IDisposable
 
     private unsafe void Set(TimeSpan due)
     {
-        long ticks = Math.Max(due.Ticks, due == TimeSpan.Zero ? 0 : 1);
+        long ticks = due.Ticks; // zero disarms
         long* spec = stackalloc long[4];
         spec[0] = 0;                                        // no interval: one shot
         spec[1] = 0;

@@ -70,14 +70,14 @@ internal sealed class SessionHarness : IAsyncDisposable
 
     /// <summary>
     /// The reports sent so far, once every session's deferred work is done: a failover's report goes
-    /// out when the call that failed over ends, on a pool thread (PoolSession.RunDeferredWork).
+    /// out when the call that failed over ends, on a pool thread (PoolSession.RunDeferredWork), and a
+    /// failed standby is retired on one too (PoolSession.BackgroundWork covers both).
     /// </summary>
     public async Task<uint[]> SettledReportsAsync()
     {
         foreach (PoolSession session in _sessions)
         {
-            await session.DeferredWork.WaitAsync(Limit);
-            await session.Retirements.WaitAsync(Limit);
+            await session.BackgroundWork.WaitAsync(Limit);
         }
 
         return Host.Reports.Snapshot();
