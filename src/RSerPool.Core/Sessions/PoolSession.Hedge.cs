@@ -238,11 +238,22 @@ public sealed partial class PoolSession
     }
 
     /// <summary>Reads (and drops) the answer a standby owes; an association that fails meanwhile is retired.</summary>
+    /// <remarks>
+    /// Called inside the request's call. A wait that has already failed is retired when that call has
+    /// returned its answer (<see cref="RunDeferredWork"/>), as a failover's work is: on a pool thread at
+    /// once, the close, report, resolution and new standby handshake ran beside the answer still on its
+    /// way back to the caller (lab: the standby's answer read 2-3 ms later, on two emulated CPUs).
+    /// </remarks>
     private async Task<Exception?> SettleOwedAsync(Standby standby, Task<Answer> receive, CancellationTokenSource waits)
     {
+        bool inCall = receive.IsCompleted;
         Exception? failure = await OwedAsync(receive).ConfigureAwait(false);
         waits.Dispose();
-        if (failure is not null)
+        if (failure is not null && inCall)
+        {
+            _retirements.Enqueue((standby, failure));
+        }
+        else if (failure is not null)
         {
             RetireStandbyInBackground(standby, failure);
         }

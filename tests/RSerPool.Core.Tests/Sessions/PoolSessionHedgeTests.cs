@@ -92,6 +92,40 @@ public sealed class PoolSessionHedgeTests
     }
 
     [Fact]
+    public async Task ElementDiesBeforeTheStandbyAnswers_TheStandbyAnswers_TheDeadElementIsReportedOnce_AndANewStandbyOpens()
+    {
+        // The order of a kill in the lab: the hedge goes out, the element's abort arrives, then the
+        // standby's answer. The dead element is retired once the call has its answer.
+        await using var pool = new SessionHarness();
+        var die = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.A.OnUserMessage = async (c, m) =>
+        {
+            await die.Task;
+            c.Abort();
+        };
+        pool.B.OnUserMessage = async (c, m) =>
+        {
+            die.TrySetResult();    // A aborts now (in memory: the session's wait on A fails at once)...
+            await Task.Delay(50);  // ...and B answers after that
+            await Behaviors.Echo(c, m);
+        };
+        PoolSession session = await pool.OpenAsync(WithStandby);
+        await WaitForStandbyAsync(session, pool.B);
+
+        SessionReply reply = await session.RequestAsync(Bytes("one"), Hedged).Within();
+
+        Assert.Equal("one", Text(reply));
+        Assert.True(reply.Hedged);
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        Assert.Equal(1, session.FailoverCount);
+        Assert.Equal(new[] { pool.A.Identifier }, await pool.Host.Reports.WaitForCountAsync(1).Within());
+        await WaitForStandbyAsync(session, pool.C);
+        pool.B.OnUserMessage = Behaviors.Echo;
+        Assert.Equal(pool.B.Identifier, (await session.RequestAsync(Bytes("two"), Hedged).Within()).Element.Identifier);
+        Assert.Equal(new[] { pool.A.Identifier }, await pool.SettledReportsAsync()); // once
+    }
+
+    [Fact]
     public async Task TheElementAnswersFirstAfterAll_TheSessionStays_AndTheStandbysOwedAnswerIsDropped()
     {
         await using var pool = new SessionHarness();
