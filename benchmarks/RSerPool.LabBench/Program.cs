@@ -250,8 +250,10 @@ public static partial class Program
         var times = new List<double>();
         long lostTotal = 0;
         using var killer = new ParkedKiller(Kill);
-        for (int run = 1; run <= runs; run++)
+        for (int step = 1; step <= FailoverWarmups + runs; step++)
         {
+            bool warmup = step <= FailoverWarmups;
+            string run = warmup ? $"w{step}" : (step - FailoverWarmups).ToString(CultureInfo.InvariantCulture);
             for (int i = 0; i < PreKill; i++)
             {
                 if (!await ExchangeAsync())
@@ -313,6 +315,8 @@ public static partial class Program
             long killedAt = killer.KilledAt;
             DateTime killedUtc = killer.KilledUtc;
             Console.WriteLine(Timeline(impl, run, killedAt, firstAnswer));
+            // The kill on the wall clock, to line a capture (BENCH_CAPTURE=1, tcpdump's times) up with the timeline.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KILLED impl={impl} run={run} utc={killedUtc:HH:mm:ss.ffffff}"));
             if (Trace is not null)
             {
                 // The runtime's events from the kill to the first answer (the listener delivers late: give it a moment).
@@ -330,19 +334,35 @@ public static partial class Program
             }
 
             double ms = Stopwatch.GetElapsedTime(killedAt, firstAnswer).TotalMilliseconds;
-            times.Add(ms);
-            lostTotal += lost;
-            Result($"impl={impl} mode=failover run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} hedges={session.HedgeCount - hedgesBefore} gcs={gcsToAnswer}");
-            if (run < runs && !await RunHookAsync(hook, name))
+            if (!warmup)
+            {
+                times.Add(ms);
+                lostTotal += lost;
+            }
+
+            Result($"impl={impl} mode={(warmup ? "failover-warmup" : "failover")} run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} hedges={session.HedgeCount - hedgesBefore} gcs={gcsToAnswer}");
+            if (step < FailoverWarmups + runs && !await RunHookAsync(hook, name))
             {
                 return 1;
             }
         }
 
         times.Sort();
-        Result($"impl={impl} mode=failover-median runs={runs} failover_ms={times[runs / 2]:0.0} lost_total={lostTotal}");
+        // What hedging costs besides: the requests that also went to the standby, of all sent (warm-ups, settling and runs).
+        Result($"impl={impl} mode=failover-median runs={runs} failover_ms={times[runs / 2]:0.0} lost_total={lostTotal} requests_total={seq} hedges_total={session.HedgeCount}");
         return 0;
     }
+
+    /// <summary>
+    /// BENCH_FAILOVER_WARMUP: failover runs done first and not counted (mode=failover-warmup), as echo-rsplib.c
+    /// does. A path's first run in a process is slow under the lab's emulated CPU however it was
+    /// compiled (its types loaded, its ReadyToRun fix-ups resolved, its generic instantiations over our
+    /// types compiled, all on first use): perf sched showed the first standby failover and the first
+    /// hedge won at 25-64 ms against 6-17 ms for the later ones of the same process. A pool user
+    /// that runs for days has done that long before its next failover.
+    /// </summary>
+    private static readonly int FailoverWarmups =
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_FAILOVER_WARMUP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 0;
 
     /// <summary>The longest a warm-up lasts while it waits for the compiler to go quiet (from its start).</summary>
     private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(30);
@@ -370,7 +390,7 @@ public static partial class Program
     /// time) up to 44 ms in the 60 ms after each kill, for tens of seconds after the process started.
     /// BENCH_SETTLE=0 measures the process as it is instead.
     /// </summary>
-    private static async Task<bool> SettleAsync(string impl, int run, Func<Task<bool>> exchange)
+    private static async Task<bool> SettleAsync(string impl, string run, Func<Task<bool>> exchange)
     {
         if (!Settle)
         {
@@ -398,7 +418,7 @@ public static partial class Program
     /// One line with the milliseconds from the kill to each step the core logged (the events it logs
     /// at Information level during a failover) and to the first answer from another element.
     /// </summary>
-    private static string Timeline(string impl, int run, long killedAt, long answeredAt)
+    private static string Timeline(string impl, string run, long killedAt, long answeredAt)
     {
         var steps = new System.Text.StringBuilder();
         foreach ((long at, string _, string message) in Logs.Drain())

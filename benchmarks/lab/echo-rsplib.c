@@ -8,7 +8,9 @@
  *       STATEDIR/peXXXXXXXX.pid, pool.sh's state) by a parked helper thread woken just before a send,
  *       so a request is usually in flight. Measures the time from kill() to the first answer from
  *       another element and counts requests sent but never answered. Then runs "HOOK peXXXXXXXX"
- *       (restarts the element, waits until it is registered) and starts the next run.
+ *       (restarts the element, waits until it is registered) and starts the next run. With
+ *       BENCH_FAILOVER_WARMUP=N in the environment, N runs come first and are not counted
+ *       (mode=failover-warmup), as in our driver.
  *
  * The session is used as rsplib's own rspterminal uses it (src/rspterminal.c): SOCK_SEQPACKET
  * (only then does rsplib queue RSERPOOL_FAILOVER notifications: rspenhancedmode.c sets the
@@ -160,7 +162,13 @@ static int failover(int runs, const char* stateDir, const char* hook) {
    for (int i = 0; i < PRE_KILL; i++) {   /* warm-up: also learns the serving element */
       if (exchange(++seq, &pe) != ANSWERED) { fputs("warm-up request failed\n", stderr); return 1; }
    }
-   for (int run = 1; run <= runs; run++) {
+   /* BENCH_FAILOVER_WARMUP runs first, not counted (mode=failover-warmup), as in our driver. */
+   const char* warmupText = getenv("BENCH_FAILOVER_WARMUP");
+   const int warmups = warmupText != NULL && atoi(warmupText) > 0 ? atoi(warmupText) : 0;
+   for (int step = 1; step <= warmups + runs; step++) {
+      const int warmup = step <= warmups;
+      const int run = warmup ? step : step - warmups;
+      const char* label = warmup ? "w" : "";
       char path[512], name[32];
       long answered = 0, lost = 0, resent = 0;
       for (int i = 0; i < PRE_KILL; i++) {
@@ -197,14 +205,17 @@ static int failover(int runs, const char* stateDir, const char* hook) {
          if (timeline >= (int)sizeof(steps) - 64) timeline = sizeof(steps) - 64;
       }
       while (sem_wait(&killDone) != 0) { }
-      if (firstAnswer == 0) { fprintf(stderr, "run %d: no answer from another element within 60 s\n", run); return 1; }
-      times[run - 1] = (firstAnswer - killTime) * 1000.0;
-      lostTotal += lost;
-      printf("TIMELINE impl=rsplib run=%d kill=0%s answered=+%.0f\n", run, steps, times[run - 1]);
-      printf("RESULT impl=rsplib mode=failover run=%d killed=0x%08x new=0x%08x failover_ms=%.1f lost=%ld resent=%ld\n",
-             run, killed, pe, times[run - 1], lost, resent);
+      if (firstAnswer == 0) { fprintf(stderr, "run %s%d: no answer from another element within 60 s\n", label, run); return 1; }
+      const double ms = (firstAnswer - killTime) * 1000.0;
+      if (!warmup) {
+         times[run - 1] = ms;
+         lostTotal += lost;
+      }
+      printf("TIMELINE impl=rsplib run=%s%d kill=0%s answered=+%.0f\n", label, run, steps, ms);
+      printf("RESULT impl=rsplib mode=%s run=%s%d killed=0x%08x new=0x%08x failover_ms=%.1f lost=%ld resent=%ld\n",
+             warmup ? "failover-warmup" : "failover", label, run, killed, pe, ms, lost, resent);
       fflush(stdout);
-      if (run < runs) {
+      if (step < warmups + runs) {
          char command[1024];
          snprintf(command, sizeof(command), "%s %s", hook, name);
          if (system(command) != 0) { fprintf(stderr, "hook failed: %s\n", command); return 1; }

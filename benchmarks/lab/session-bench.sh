@@ -8,7 +8,8 @@
 #      raw C SCTP echo server (the physical limit)
 #   c. failover: SIGKILL the serving element during a request loop; time from the kill to the next
 #      answer from another element, and requests lost; ours (idempotent requests) vs rsplib's PU
-#      (rspterminal's reaction: rsp_forcefailover on FAILOVER_NECESSARY); median of RUNS runs. Before
+#      (rspterminal's reaction: rsp_forcefailover on FAILOVER_NECESSARY); median of RUNS runs, after
+#      BENCH_FAILOVER_WARMUP runs that are not counted (each driver, rsplib's too). Before
 #      each kill our driver goes on with requests until the runtime has stopped compiling (SETTLE
 #      lines; BENCH_SETTLE=0 skips it): a failover of a process at steady state, not of one still
 #      compiling its start-up. Ours runs three ways: plain, with a standby association, and with
@@ -17,6 +18,8 @@
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
 # BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 5),
+# BENCH_FAILOVER_WARMUP (failover runs before those, not counted, 2: see FailoverWarmups in
+# RSerPool.LabBench; the first failover through a code path is slow in any fresh .NET process),
 # BENCH_SIZE (request bytes, 64), BENCH_HEDGE_MS (the hedged runs' delay, 3),
 # BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
@@ -34,13 +37,14 @@ fi
 
 export BENCH_WARMUP=${BENCH_WARMUP:-5} BENCH_SECONDS=${BENCH_SECONDS:-5} BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SIZE=${BENCH_SIZE:-64} BENCH_PARTS=${BENCH_PARTS:-a b c}
+export BENCH_FAILOVER_WARMUP=${BENCH_FAILOVER_WARMUP:-2}
 
 if [ -z "${LAB_RUN_DIR:-}" ]; then
     # On the host: build everything here (the lab runs the host's files read-only), then run this
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_SIZE BENCH_HEDGE_MS BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE_MS BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -66,7 +70,7 @@ ours_fo=(env "${ours_fo_env[@]}" dotnet "$BENCH_DLL")
 bench_log "our driver: ${ours[*]}; failover: ${ours_fo[*]}"
 hook="bash $self --restart-pe"
 
-bench_log "lab mode $LAB_MODE; warm-up ${w}s, ${s}s per rate, $BENCH_ROUNDS rounds, $BENCH_RUNS failover runs, ${z}-byte requests"
+bench_log "lab mode $LAB_MODE; warm-up ${w}s, ${s}s per rate, $BENCH_ROUNDS rounds, $BENCH_RUNS failover runs (after $BENCH_FAILOVER_WARMUP not counted), ${z}-byte requests"
 bench_pool_up 3
 "$BENCH_BIN/echo-raw" server $raw_server &
 server_pid=$!
@@ -120,18 +124,18 @@ if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
     capture_pid=$!
     sleep 1
 fi
-fo_ours=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+fo_ours=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
 echo "$fo_ours"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"
 # The same with SessionOptions.Standby: an idle association kept open to the next element.
-fo_standby=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+fo_standby=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
 echo "$fo_standby"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
 # And with hedged requests over the standby (RequestOptions.HedgeAfter).
-fo_hedged=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" "hedge=${BENCH_HEDGE_MS:-3}" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+fo_hedged=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" "hedge=${BENCH_HEDGE_MS:-3}" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
 echo "$fo_hedged"
 bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_hedged")"
-fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE' | tee -a "$report")
+fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
 echo "$fo_rsplib"
 fi
 
@@ -139,9 +143,10 @@ m() { median ${rates[$1]:-}; }
 c() { median ${cpus[$1]:-}; }
 fo_ms() { field failover_ms "$(grep failover-median <<<"$1")"; }
 fo_lost() { field lost_total "$(grep failover-median <<<"$1")"; }
+fo_hedges() { local l; l=$(grep failover-median <<<"$1"); echo "$(field hedges_total "$l") of $(field requests_total "$l")"; }
 {
     echo
-    echo "SUMMARY session-bench $(date -u +%Y-%m-%dT%H:%MZ) lab=$LAB_MODE size=${z}B rounds=$BENCH_ROUNDS (median) failover runs=$BENCH_RUNS (median)"
+    echo "SUMMARY session-bench $(date -u +%Y-%m-%dT%H:%MZ) lab=$LAB_MODE size=${z}B rounds=$BENCH_ROUNDS (median) failover runs=$BENCH_RUNS (median, after $BENCH_FAILOVER_WARMUP not counted)"
     printf '%-46s %10s %16s\n' "measurement" "value" "client CPU us/req"
     printf '%-46s %10s %16s\n' "a. session echo, ours (req/s)" "$(m session-ours)" "$(c session-ours)"
     printf '%-46s %10s %16s\n' "a. session echo, rsplib PU (req/s)" "$(m session-rsplib)" "$(c session-rsplib)"
@@ -157,6 +162,7 @@ fo_lost() { field lost_total "$(grep failover-median <<<"$1")"; }
     printf '%-46s %10s\n' "c. requests lost, ours with Standby (all runs)" "$(fo_lost "$fo_standby")"
     printf '%-46s %10s\n' "c. requests lost, ours hedged (all runs)" "$(fo_lost "$fo_hedged")"
     printf '%-46s %10s\n' "c. requests lost, rsplib PU (all runs)" "$(fo_lost "$fo_rsplib")"
+    printf '%-46s %10s\n' "c. hedged requests, of all the hedged driver sent" "$(fo_hedges "$fo_hedged")"
     echo "(ratios: median over rounds of the ratio within each round; per round: ${r_session[*]:-} | ${r_transport[*]:-})"
     echo "RATIO ours/rsplib request rate      = $(median "${r_session[@]}") (goal >= 1.0)"
     echo "RATIO rsplib/bare-client (rspserver) = $(median "${r_rsplib_raw[@]}") (issue 6 quotes ~0.96)"
