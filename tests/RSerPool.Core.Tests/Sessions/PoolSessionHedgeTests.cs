@@ -70,12 +70,7 @@ public sealed class PoolSessionHedgeTests
     public async Task ElementKilled_TheStandbyAnswers_ThenTheDeadElementIsReported_AndANewStandbyOpens()
     {
         await using var pool = new SessionHarness();
-        var die = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pool.A.OnUserMessage = async (c, m) =>
-        {
-            await die.Task;       // the process is gone; its kernel aborts the association a little later
-            c.Abort();
-        };
+        TaskCompletionSource die = DiesWhenSignalled(pool.A);
         PoolSession session = await pool.OpenAsync(WithStandby);
         await WaitForStandbyAsync(session, pool.B);
 
@@ -84,11 +79,7 @@ public sealed class PoolSessionHedgeTests
         Assert.Empty(pool.Host.Reports.Snapshot());
 
         die.SetResult();
-        Assert.Equal(new[] { pool.A.Identifier }, await pool.Host.Reports.WaitForCountAsync(1).Within());
-        await WaitForStandbyAsync(session, pool.C);
-        await pool.A.Last.Client.Disposed.Within();
-        Assert.Equal(pool.B.Identifier, (await session.RequestAsync(Bytes("two"), Hedged).Within()).Element.Identifier);
-        Assert.Equal(new[] { pool.A.Identifier }, await pool.SettledReportsAsync()); // once
+        await AssertARetiredOnceAsync(pool, session);
     }
 
     [Fact]
@@ -97,12 +88,7 @@ public sealed class PoolSessionHedgeTests
         // The order of a kill in the lab: the hedge goes out, the element's abort arrives, then the
         // standby's answer. The dead element is retired once the call has its answer.
         await using var pool = new SessionHarness();
-        var die = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pool.A.OnUserMessage = async (c, m) =>
-        {
-            await die.Task;
-            c.Abort();
-        };
+        TaskCompletionSource die = DiesWhenSignalled(pool.A);
         pool.B.OnUserMessage = async (c, m) =>
         {
             die.TrySetResult();    // A aborts now (in memory: the session's wait on A fails at once)...
@@ -118,9 +104,28 @@ public sealed class PoolSessionHedgeTests
         Assert.True(reply.Hedged);
         Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
         Assert.Equal(1, session.FailoverCount);
+        pool.B.OnUserMessage = Behaviors.Echo;
+        await AssertARetiredOnceAsync(pool, session);
+    }
+
+    /// <summary>The element's process dies once signalled: its kernel aborts the association (a little after the kill).</summary>
+    private static TaskCompletionSource DiesWhenSignalled(FakeElement element)
+    {
+        var die = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        element.OnUserMessage = async (c, m) =>
+        {
+            await die.Task;
+            c.Abort();
+        };
+        return die;
+    }
+
+    /// <summary>After the standby (B) won a hedge and A died: A is reported once and closed, C is the new standby, B serves the next request.</summary>
+    private static async Task AssertARetiredOnceAsync(SessionHarness pool, PoolSession session)
+    {
         Assert.Equal(new[] { pool.A.Identifier }, await pool.Host.Reports.WaitForCountAsync(1).Within());
         await WaitForStandbyAsync(session, pool.C);
-        pool.B.OnUserMessage = Behaviors.Echo;
+        await pool.A.Last.Client.Disposed.Within();
         Assert.Equal(pool.B.Identifier, (await session.RequestAsync(Bytes("two"), Hedged).Within()).Element.Identifier);
         Assert.Equal(new[] { pool.A.Identifier }, await pool.SettledReportsAsync()); // once
     }
