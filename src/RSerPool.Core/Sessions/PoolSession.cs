@@ -232,9 +232,25 @@ public sealed partial class PoolSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the session (a graceful SCTP shutdown of the current association).</summary>
+    /// <summary>
+    /// How long closing the session waits for the work the last call left (<see cref="RunDeferredWork"/>):
+    /// the report of a dead element above all, which starts <see cref="FollowUpDelay"/> after the call.
+    /// </summary>
+    internal static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Closes the session (a graceful SCTP shutdown of the current association), after the reports the
+    /// last failover queued have gone out (at most <see cref="FlushLimit"/>): a script that ends right
+    /// after a failover still tells the registrar about the dead element (RFC 5352 §3.5).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        Task pending = BackgroundWork;
+        if (State != SessionState.Closed && !pending.IsCompleted)
+        {
+            await Task.WhenAny(pending, Task.Delay(FlushLimit)).ConfigureAwait(false);
+        }
+
         State = SessionState.Closed;
         if (!_closing.IsCancellationRequested)
         {

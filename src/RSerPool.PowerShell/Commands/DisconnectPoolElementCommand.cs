@@ -8,7 +8,9 @@ namespace RSerPool.PowerShell.Commands;
 /// <remarks>
 /// <para>
 /// Disconnect-PoolElement ends each session's association with a graceful SCTP shutdown and marks the
-/// session Closed; later requests on it fail with SessionClosed. -All closes every session opened in
+/// session Closed; later requests on it fail with SessionClosed. A session that has just failed over
+/// first sends its report of the dead element to the registrar (waiting at most two seconds for it), so
+/// a script that ends right after a failover still reports it. -All closes every session opened in
 /// this runspace (Get-PoolSession lists them). Sessions left open are closed anyway when the runspace
 /// closes or the module is removed.
 /// </para>

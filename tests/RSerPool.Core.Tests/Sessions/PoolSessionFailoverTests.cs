@@ -59,6 +59,39 @@ public sealed class PoolSessionFailoverTests
     }
 
     [Fact]
+    public async Task ClosedRightAfterAFailover_TheReportGoesOutFirst()
+    {
+        // A script that ends right after a failover: the report (sent after the call, PoolSession.FollowUpDelay) is not lost.
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Abort;
+        PoolSession session = await pool.OpenAsync();
+
+        SessionReply reply = await session.RequestAsync(Bytes("req"), Idempotent).Within();
+        await session.DisposeAsync().AsTask().Within();
+
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        Assert.Equal(new[] { pool.A.Identifier }, pool.Host.Reports.Snapshot());
+        Assert.Equal(SessionState.Closed, session.State);
+    }
+
+    [Fact]
+    public async Task ClosedWhileTheReportIsHeldUp_TheCloseDoesNotWaitForIt()
+    {
+        // The report never completes (a registrar that does not answer): the close gives up after its limit.
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Abort;
+        pool.Host.ReportGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        PoolSession session = await pool.OpenAsync();
+        await session.RequestAsync(Bytes("req"), Idempotent).Within();
+
+        await session.DisposeAsync().AsTask().Within();
+
+        Assert.Equal(SessionState.Closed, session.State);
+        Assert.Empty(pool.Host.Reports.Snapshot());
+        pool.Host.ReportGate.SetResult();
+    }
+
+    [Fact]
     public async Task ElementAbortsMidRequest_NotIdempotent_NoCookie_PoolElementUnreachable_MayHaveBeenSent_SessionStaysUsable()
     {
         await using var pool = new SessionHarness();
