@@ -136,28 +136,29 @@ public sealed partial class PoolSession
     }
 
     /// <summary>
-    /// A request was cancelled after it left: its answer may still come, and on this association it
-    /// would be taken for the next request's (requests carry no identifier). The association is closed
-    /// and the next call opens a new one to the same element (<see cref="ReconnectAsync"/>).
+    /// A request was cancelled after it left, or timed out with no failover to follow: its answer may
+    /// still come, and on this association it would be taken for the next request's (requests carry no
+    /// identifier). The association is closed and the next call opens a new one to the same element
+    /// (<see cref="ReconnectAsync"/>).
     /// </summary>
     private void DropOutOfStep(IMessageChannel channel)
     {
         if (State != SessionState.Closed && Interlocked.CompareExchange(ref _channel, null, channel) == channel)
         {
             Volatile.Write(ref _reconnect, CurrentElement);
-            _logger.LogDebug("A cancelled request left the association with {Element} out of step; closing it", CurrentElement);
+            _logger.LogDebug("A request that ended without its answer left the association with {Element} out of step; closing it", CurrentElement);
             CloseInBackground(channel, CurrentElement);
         }
     }
 
     /// <summary>
-    /// A new association to the element whose association a cancelled request left out of step: the
+    /// A new association to the element whose association a request left out of step (cancelled, or timed out): the
     /// cookie echoed and the failover callback run, as on any new association that resumes a session
     /// (RFC 5352 §3.8), but not counted as a failover. Failing that, a failover when it is allowed.
     /// </summary>
     private async Task<IMessageChannel> ReconnectAsync(PoolElement element, CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Opening a new association with {Element}: a cancelled request left the last one out of step", element);
+        _logger.LogInformation("Opening a new association with {Element}: a request that ended without its answer left the last one out of step", element);
         try
         {
             IMessageChannel channel = await _connector.ConnectAsync(element, cancellationToken).ConfigureAwait(false);

@@ -205,6 +205,11 @@ public sealed partial class PoolSession : IAsyncDisposable
             LastError = failure;
             if (!MayFailOver || attempt > _options.MaxConnectAttempts)
             {
+                if (sent && failure is TimeoutException)
+                {
+                    DropOutOfStep(channel); // the element may still answer: not on this association
+                }
+
                 throw Wrap(failure, sent, $"The request to pool element {element.IdentifierText} failed and the session may not fail over.");
             }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using RSerPool.Sessions;
@@ -19,14 +20,17 @@ public sealed class PoolSessionCallTests
         // Without a caller's token the session reuses one timeout source between requests: one that
         // fired must not be reused (the next request would be cancelled at once), nor may a reset one
         // keep an earlier request's deadline.
+        // The others have a timeout long enough for a loaded machine: a fired or stale source would
+        // still cancel them at once.
         await using var pool = new SessionHarness();
-        pool.A.OnUserMessage = (c, m) => c.UserMessages.Length == 2 ? Task.CompletedTask : Behaviors.Echo(c, m); // the second goes unanswered
+        pool.A.OnUserMessage = (c, m) => Encoding.UTF8.GetString(m.Data.Span) == "lost" ? Task.CompletedTask : Behaviors.Echo(c, m);
         PoolSession session = await pool.OpenAsync(Options with { AllowFailover = false });
         var quick = new RequestOptions { Timeout = Short };
+        var steady = new RequestOptions { Timeout = TimeSpan.FromSeconds(5) };
 
         for (int i = 0; i < 20; i++)
         {
-            Assert.Equal("one", Text(await session.RequestAsync(Bytes("one"), quick).Within()));
+            Assert.Equal("one", Text(await session.RequestAsync(Bytes("one"), steady).Within()));
             if (i == 0)
             {
                 var error = await Assert.ThrowsAsync<RSerPoolException>(() => session.RequestAsync(Bytes("lost"), quick).Within());
@@ -35,8 +39,39 @@ public sealed class PoolSessionCallTests
         }
 
         await Task.Delay(Short * 2); // longer than any earlier request's timeout: none may fire into the next one
-        Assert.Equal("late", Text(await session.RequestAsync(Bytes("late"), quick).Within()));
+        Assert.Equal("late", Text(await session.RequestAsync(Bytes("late"), steady).Within()));
         Assert.Equal(pool.A.Identifier, session.CurrentElement?.Identifier);
+    }
+
+    [Fact]
+    public async Task RequestTimeout_FailoverOff_TheLateAnswerIsNotTakenForTheNextRequest()
+    {
+        // Requests carry no identifier: after a timeout the element may still answer, and on the same
+        // association that answer would be read as the next request's. The session opens a new
+        // association to the same element instead.
+        await using var pool = new SessionHarness();
+        var answerLate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pool.A.OnUserMessage = async (c, m) =>
+        {
+            if (Encoding.UTF8.GetString(m.Data.Span) == "slow")
+            {
+                await answerLate.Task;
+            }
+
+            await Behaviors.Echo(c, m);
+        };
+        PoolSession session = await pool.OpenAsync(Options with { AllowFailover = false });
+
+        var error = await Assert.ThrowsAsync<RSerPoolException>(() => session.RequestAsync(Bytes("slow"), new RequestOptions { Timeout = Short }).Within());
+        Assert.IsType<TimeoutException>(error.InnerException);
+        answerLate.SetResult(); // "slow" is answered now, after its timeout
+
+        SessionReply next = await session.RequestAsync(Bytes("next")).Within();
+
+        Assert.Equal("next", Text(next));
+        Assert.Equal(pool.A.Identifier, next.Element.Identifier);
+        Assert.Equal(2, pool.A.ConnectAttempts);
+        Assert.Equal(0, session.FailoverCount);
     }
 
     [Fact]
