@@ -44,7 +44,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE_MS BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_FAILOVER_CMD BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE_MS BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -66,7 +66,8 @@ w=$BENCH_WARMUP s=$BENCH_SECONDS z=$BENCH_SIZE
 read -r -a ours_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_ENV_DEFAULT}"
 read -r -a ours_fo_env <<<"${BENCH_OURS_ENV:-$BENCH_OURS_FAILOVER_ENV_DEFAULT}"
 ours=(env "${ours_env[@]}" dotnet "$BENCH_DLL")
-ours_fo=(env "${ours_fo_env[@]}" dotnet "$BENCH_DLL")
+read -r -a fo_cmd <<<"$BENCH_FAILOVER_CMD"
+ours_fo=(env "${ours_fo_env[@]}" "${fo_cmd[@]}")
 bench_log "our driver: ${ours[*]}; failover: ${ours_fo[*]}"
 hook="bash $self --restart-pe"
 
@@ -94,6 +95,7 @@ part() { case " $BENCH_PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 bench_log "pre-warm pass (not counted)"
 "${ours[@]}" transport $raw_server 1 1 "$z" >/dev/null
 "${ours[@]}" session $BENCH_REGISTRAR $BENCH_POOL 1 1 "$z" >/dev/null
+part c && "${ours_fo[@]}" transport $raw_server 1 1 "$z" >/dev/null   # the failover driver's own build
 "$BENCH_BIN/echo-rsplib" rate $BENCH_REGISTRAR $BENCH_POOL 1 1 "$z" >/dev/null
 "$BENCH_BIN/echo-raw" client $raw_server 1 1 "$z" >/dev/null
 

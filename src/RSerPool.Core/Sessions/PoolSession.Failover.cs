@@ -339,5 +339,13 @@ public sealed partial class PoolSession
     }
 
     /// <summary>An element to report as unreachable once the call ends, after a probe when <paramref name="Probe"/> (a graceful shutdown).</summary>
-    private readonly record struct FollowUp(PoolElement Element, bool Probe);
+    /// <remarks>
+    /// A class, not a struct: queued in a ConcurrentQueue, whose code for reference types the runtime
+    /// ships precompiled, where a struct's needs compiling on the first failover of the process (lab,
+    /// with tiering off: `ConcurrentQueue&lt;FollowUp&gt;.Enqueue` compiled between a failover's steps).
+    /// </remarks>
+    private sealed record FollowUp(PoolElement Element, bool Probe);
+
+    /// <summary>A standby found dead during a call, retired when the call ends (a class for the reason given on <see cref="FollowUp"/>).</summary>
+    private sealed record Retirement(Standby Standby, Exception Failure);
 }

@@ -251,7 +251,7 @@ public sealed partial class PoolSession
         waits.Dispose();
         if (failure is not null && inCall)
         {
-            _retirements.Enqueue((standby, failure));
+            _retirements.Enqueue(new Retirement(standby, failure));
         }
         else if (failure is not null)
         {

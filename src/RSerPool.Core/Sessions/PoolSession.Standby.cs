@@ -119,12 +119,12 @@ public sealed partial class PoolSession
                 await CloseAsync(retired, null).ConfigureAwait(false); // already off the caller's path
             }
 
-            while (_retirements.TryDequeue(out (Standby Standby, Exception Failure) dead))
+            while (_retirements.TryDequeue(out Retirement? dead))
             {
                 await RetireStandbyAsync(dead.Standby, dead.Failure).ConfigureAwait(false);
             }
 
-            while (_followUps.TryDequeue(out FollowUp followUp))
+            while (_followUps.TryDequeue(out FollowUp? followUp))
             {
                 await RunFollowUpAsync(followUp).ConfigureAwait(false);
             }

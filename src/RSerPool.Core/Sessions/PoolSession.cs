@@ -40,7 +40,7 @@ public sealed partial class PoolSession : IAsyncDisposable
     private PoolElement? _reconnect;
     private int _standbyWanted;
     private readonly System.Collections.Concurrent.ConcurrentQueue<FollowUp> _followUps = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(Standby Standby, Exception Failure)> _retirements = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Retirement> _retirements = new();
     private int _standbyStarting;
     private int _busy;
     private CancellationTokenSource? _requestTimer;

@@ -18,8 +18,10 @@ namespace RSerPool.Transport.Sctp;
 /// spinning; under the lab's emulated CPU that was most of a request's CPU time and the larger part of
 /// the time to notice a dead pool element. Running continuations inline is only safe if a continuation
 /// that blocks cannot stall every other association, so the poller keeps one thread waiting in
-/// epoll_wait at all times: a thread that wakes and finds no other waiting starts one before it runs
-/// anything. Extra threads retire after a minute without events.
+/// epoll_wait at all times: a thread that wakes and finds no other waiting has another one started
+/// before it runs anything. A starter thread of its own starts it: Thread.Start returns only once the
+/// new thread runs (tens of milliseconds under the lab's emulated CPU), and the events the asking
+/// thread holds must not wait for that. Extra threads retire after a minute without events.
 /// </remarks>
 internal sealed class ReadinessPoller
 {
@@ -40,6 +42,8 @@ internal sealed class ReadinessPoller
 
     private readonly int _epoll;
     private readonly ConcurrentDictionary<long, ReadinessWaiter> _waiters = new();
+    private readonly AutoResetEvent _startWanted = new(false);
+    private int _startPending;
     private long _nextId;
     private int _threads;
     private int _idle;
@@ -57,6 +61,8 @@ internal sealed class ReadinessPoller
         {
             StartThread();
         }
+
+        new Thread(RunStarter) { IsBackground = true, Name = "RSerPool SCTP poller starter" }.UnsafeStart();
     }
 
     /// <summary>The process's poller, started with the first SCTP channel.</summary>
@@ -171,9 +177,9 @@ internal sealed class ReadinessPoller
                 continue;
             }
 
-            if (stillIdle == 0 && Volatile.Read(ref _threads) < MaxThreads)
+            if (stillIdle == 0 && Volatile.Read(ref _threads) < MaxThreads && Interlocked.Exchange(ref _startPending, 1) == 0)
             {
-                StartThread();
+                _startWanted.Set(); // started by the starter thread: this one goes on with its events at once
             }
 
             for (int i = 0; i < n; i++)
@@ -192,6 +198,17 @@ internal sealed class ReadinessPoller
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Starts a poller thread each time one is asked for (see the remarks on the class).</summary>
+    private void RunStarter()
+    {
+        while (true)
+        {
+            _startWanted.WaitOne();
+            StartThread();
+            Volatile.Write(ref _startPending, 0);
         }
     }
 
