@@ -126,18 +126,23 @@ if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
     capture_pid=$!
     sleep 1
 fi
-fo_ours=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
+# One failover driver (its command and arguments): its result lines go to the report and are printed.
+failover_lines() { "$@" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report"; }
+# Brings back the element a driver's last run killed, so the next driver starts with all of them.
+restart_last_killed() { bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$1")"; }
+fo_args=(failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook")
+fo_ours=$(failover_lines "${ours_fo[@]}" "${fo_args[@]}")
 echo "$fo_ours"
-bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_ours")"
+restart_last_killed "$fo_ours"
 # The same with SessionOptions.Standby: an idle association kept open to the next element.
-fo_standby=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" standby | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
+fo_standby=$(failover_lines "${ours_fo[@]}" "${fo_args[@]}" standby)
 echo "$fo_standby"
-bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_standby")"
+restart_last_killed "$fo_standby"
 # And with hedged requests over the standby (RequestOptions.HedgeAfter).
-fo_hedged=$("${ours_fo[@]}" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" "hedge=${BENCH_HEDGE_MS:-3}" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
+fo_hedged=$(failover_lines "${ours_fo[@]}" "${fo_args[@]}" "hedge=${BENCH_HEDGE_MS:-3}")
 echo "$fo_hedged"
-bench_restart_pe "$(sed -n 's/.* mode=failover run='"$BENCH_RUNS"' killed=0x\([0-9a-f]*\).*/pe\1/p' <<<"$fo_hedged")"
-fo_rsplib=$("$BENCH_BIN/echo-rsplib" failover $BENCH_REGISTRAR $BENCH_POOL "$BENCH_RUNS" "$LAB_STATE" "$hook" | grep '^RESULT\|^TIMELINE\|^TRACE\|^SETTLE\|^KILLED' | tee -a "$report")
+restart_last_killed "$fo_hedged"
+fo_rsplib=$(failover_lines "$BENCH_BIN/echo-rsplib" "${fo_args[@]}")
 echo "$fo_rsplib"
 fi
 
