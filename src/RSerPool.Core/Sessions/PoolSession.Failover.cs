@@ -347,5 +347,5 @@ public sealed partial class PoolSession
     private sealed record FollowUp(PoolElement Element, bool Probe);
 
     /// <summary>A standby found dead during a call, retired when the call ends (a class for the reason given on <see cref="FollowUp"/>).</summary>
-    private sealed record Retirement(Standby Standby, Exception Failure);
+    private sealed record Retirement(Standby Standby, Exception? Failure);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -44,8 +45,9 @@ public sealed partial class PoolSession
     /// Waits for the answer to a request sent on <paramref name="primary"/>; past the hedge delay, sends
     /// it to the standby as well and takes whichever answer comes first.
     /// </summary>
+    /// <remarks><paramref name="sentAt"/>: when the send began (a <see cref="Stopwatch"/> timestamp); the delay counts from there.</remarks>
     private async Task<HedgedAnswer> ReceiveHedgedAsync(IMessageChannel primary, PoolElement primaryElement, ReadOnlyMemory<byte> request,
-        RequestOptions options, CancellationToken cancellationToken)
+        RequestOptions options, long sentAt, CancellationToken cancellationToken)
     {
         // The waits end on the session's close, and on the caller's cancellation only while this call
         // waits: the one that loses goes on in the background (the answer it owes must be read, or it
@@ -54,7 +56,7 @@ public sealed partial class PoolSession
         CancellationTokenRegistration callerCancel = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), waits);
         try
         {
-            return await HedgeAsync(primary, primaryElement, request, options, waits).ConfigureAwait(false);
+            return await HedgeAsync(primary, primaryElement, request, options, sentAt, waits).ConfigureAwait(false);
         }
         finally
         {
@@ -63,16 +65,24 @@ public sealed partial class PoolSession
     }
 
     private async Task<HedgedAnswer> HedgeAsync(IMessageChannel primary, PoolElement primaryElement, ReadOnlyMemory<byte> request,
-        RequestOptions options, CancellationTokenSource waits)
+        RequestOptions options, long sentAt, CancellationTokenSource waits)
     {
+        // The timer is armed first, for what is left of the delay since the send began: the receive's
+        // set-up below (a recvmsg, an epoll_ctl) would otherwise be added to every hedge's delay, and
+        // under the lab's emulated CPU the hedges left 0.8-2.3 ms after their 3 ms were up.
+        using var delay = new CancellationTokenSource();
+        Task timer = StartHedgeTimer(primary, HedgeDue(options.HedgeAfter!.Value, sentAt), delay.Token);
+
         // Each side's control messages wait until it has won: the loser's cookie or business card is not the session's.
         var firstControl = new List<byte[]>();
         Task<Answer> first = ReceiveWithoutBlocking(primary, options, firstControl, waits.Token);
         if (!first.IsCompleted)
         {
-            using var delay = new CancellationTokenSource();
-            Task timer = StartHedgeTimer(primary, options.HedgeAfter!.Value, delay.Token);
             await Task.WhenAny(first, timer).ConfigureAwait(false);
+        }
+
+        if (!timer.IsCompleted)
+        {
             delay.Cancel(); // stops the timer when the answer came first
 
             // And waits until it has stopped: a timer still completing could otherwise disarm the next request's.
@@ -95,7 +105,7 @@ public sealed partial class PoolSession
             if (e is TransportException failure)
             {
                 standby.Owed = Task.FromResult<Exception?>(failure);
-                RetireStandbyInBackground(standby, failure);
+                RetireStandbyAfterCall(standby, failure);
             }
 
             return await FinishUnhedgedAsync(first, firstControl, waits, primaryElement).ConfigureAwait(false);
@@ -122,7 +132,7 @@ public sealed partial class PoolSession
             Apply(firstControl);
             if (first.IsCanceled || first.Exception?.InnerException is OperationCanceledException)
             {
-                RetireStandbyInBackground(standby, await standby.Owed.ConfigureAwait(false)); // no failover follows a cancelled call
+                RetireStandbyAfterCall(standby, await standby.Owed.ConfigureAwait(false)); // no failover follows a cancelled call
             }
 
             return new HedgedAnswer(await first.ConfigureAwait(false), primaryElement, Hedged: true);
@@ -159,6 +169,13 @@ public sealed partial class PoolSession
         _logger.LogInformation("Pool element {Standby} answered the hedged request before {Element}; the session moves to it (failover #{Count})",
             standby.Element, primaryElement, FailoverCount);
         return new HedgedAnswer(second.Result, standby.Element, Hedged: true);
+    }
+
+    /// <summary>What is left of the hedge delay since the send began (at least a tick: a timerfd set to zero is disarmed).</summary>
+    internal static TimeSpan HedgeDue(TimeSpan hedgeAfter, long sentAt)
+    {
+        TimeSpan left = hedgeAfter - Stopwatch.GetElapsedTime(sentAt);
+        return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
     }
 
     private static void CancelQuietly(CancellationTokenSource source)
@@ -251,7 +268,7 @@ public sealed partial class PoolSession
         waits.Dispose();
         if (failure is not null && inCall)
         {
-            _retirements.Enqueue(new Retirement(standby, failure));
+            RetireStandbyAfterCall(standby, failure);
         }
         else if (failure is not null)
         {
@@ -262,9 +279,16 @@ public sealed partial class PoolSession
     }
 
     /// <summary>
-    /// Retires a standby on a pool thread: when its wait had already failed this runs inside the call
-    /// that is about to return its answer, and the report's round trip to the registrar delayed that
-    /// answer by 60-100 ms in the lab.
+    /// Retires a standby found dead inside a call once that call has returned (<see cref="RunDeferredWork"/>):
+    /// every place a call finds its standby dead queues it here, so none of the close, report, resolution
+    /// and new standby's handshake runs beside the call's answer.
+    /// </summary>
+    private void RetireStandbyAfterCall(Standby standby, Exception? failure) => _retirements.Enqueue(new Retirement(standby, failure));
+
+    /// <summary>
+    /// Retires a standby whose owed answer failed after the call that hedged had returned: no call is
+    /// waiting, so on a pool thread at once. (Inside a call this work delayed its answer by 60-100 ms
+    /// in the lab, the report's round trip to the registrar: see <see cref="RetireStandbyAfterCall"/>.)
     /// </summary>
     private void RetireStandbyInBackground(Standby standby, Exception? failure)
     {

@@ -32,7 +32,7 @@ public sealed partial class PoolSession
             }
 
             _logger.LogDebug("The standby association with {Element} failed a hedged request; selecting another element", standby.Element);
-            RetireStandbyInBackground(standby, owedFailure);
+            RetireStandbyAfterCall(standby, owedFailure);
             return false;
         }
 

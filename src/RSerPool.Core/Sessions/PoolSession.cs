@@ -166,7 +166,7 @@ public sealed partial class PoolSession : IAsyncDisposable
                 bool hedged = false;
                 if (options.HedgeAfter is not null && CanHedge(options))
                 {
-                    (answer, element, hedged) = await ReceiveHedgedAsync(channel, element, request, options, cancellationToken).ConfigureAwait(false);
+                    (answer, element, hedged) = await ReceiveHedgedAsync(channel, element, request, options, started, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

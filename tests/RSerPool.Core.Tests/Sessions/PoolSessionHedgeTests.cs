@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Tasks;
 using RSerPool.Sessions;
@@ -28,6 +29,18 @@ public sealed class PoolSessionHedgeTests
         Assert.False(reply.Hedged);
         Assert.Equal(0, session.HedgeCount);
         Assert.Empty(pool.B.Last.Received.Snapshot());
+    }
+
+    [Fact]
+    public void HedgeDelay_CountsFromTheSendsStart_AndIsNeverZero()
+    {
+        TimeSpan delay = TimeSpan.FromMilliseconds(20);
+        long now = Stopwatch.GetTimestamp();
+        TimeSpan fresh = PoolSession.HedgeDue(delay, now);
+        Assert.InRange(fresh, TimeSpan.FromMilliseconds(10), delay); // what is left of it
+
+        long longAgo = now - Stopwatch.Frequency; // a send that took a second
+        Assert.Equal(TimeSpan.FromTicks(1), PoolSession.HedgeDue(delay, longAgo)); // due at once, not disarmed (zero)
     }
 
     [Fact]
@@ -106,6 +119,31 @@ public sealed class PoolSessionHedgeTests
         Assert.Equal(1, session.FailoverCount);
         pool.B.OnUserMessage = Behaviors.Echo;
         await AssertARetiredOnceAsync(pool, session);
+    }
+
+    [Fact]
+    public async Task TheHedgesSendFails_TheElementAnswers_TheDeadStandbyIsReportedOnceAfterTheCall_AndReplaced()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = async (c, m) =>
+        {
+            await Task.Delay(150); // slow, past the hedge delay, but alive
+            await Behaviors.Echo(c, m);
+        };
+        PoolSession session = await pool.OpenAsync(WithStandby);
+        await WaitForStandbyAsync(session, pool.B);
+        pool.B.Last.Client.StaleUntilUsed = true; // B dies; the session learns it only when the hedge's send fails
+        pool.B.Last.Abort();
+
+        SessionReply reply = await session.RequestAsync(Bytes("one"), Hedged).Within();
+
+        Assert.Equal("one", Text(reply));
+        Assert.Equal(pool.A.Identifier, reply.Element.Identifier);
+        Assert.False(reply.Hedged);
+        Assert.Equal(0, session.HedgeCount);
+        Assert.Equal(new[] { pool.B.Identifier }, await pool.Host.Reports.WaitForCountAsync(1).Within());
+        await WaitForStandbyAsync(session, pool.C);
+        Assert.Equal(new[] { pool.B.Identifier }, await pool.SettledReportsAsync()); // once
     }
 
     /// <summary>The element's process dies once signalled: its kernel aborts the association (a little after the kill).</summary>
