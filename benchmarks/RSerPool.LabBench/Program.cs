@@ -449,10 +449,10 @@ public static partial class Program
                 continue;
             }
 
-            steps.Append(CultureInfo.InvariantCulture, $" {step}=+{Stopwatch.GetElapsedTime(killedAt, at).TotalMilliseconds:0}");
+            steps.Append(CultureInfo.InvariantCulture, $" {step}=+{Stopwatch.GetElapsedTime(killedAt, at).TotalMilliseconds:0.0}");
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"TIMELINE impl={impl} run={run} kill=0{steps} answered=+{Stopwatch.GetElapsedTime(killedAt, answeredAt).TotalMilliseconds:0}");
+        return string.Create(CultureInfo.InvariantCulture, $"TIMELINE impl={impl} run={run} kill=0{steps} answered=+{Stopwatch.GetElapsedTime(killedAt, answeredAt).TotalMilliseconds:0.0}");
     }
 
     private static async Task<bool> RunHookAsync(string hook, string name)

@@ -107,7 +107,7 @@ host_deadline=() deadline_s=$((timeout_s + ${LAB_BOOT_GRACE:-120}))
 
 if [ "$mode" = vm ]; then
     qemu=(qemu-system-x86_64
-        -accel tcg,thread=multi,tb-size=128 -cpu max -smp 2 -m "$mem"
+        -accel tcg,thread=multi,tb-size=${LAB_TB_SIZE:-1024} -cpu max -smp 2 -m "$mem"
         -nodefaults -no-user-config -display none -no-reboot
         -serial "file:$RUN/console.log"
         -kernel "$LAB_CACHE/vmlinux" -initrd "$LAB_CACHE/initramfs.cpio"
@@ -119,6 +119,10 @@ if [ "$mode" = vm ]; then
         -device virtio-serial-pci
         -chardev "file,id=out,path=$RUN/stdout.fifo" -device virtserialport,chardev=out,name=lab.stdout
         -chardev "file,id=err,path=$RUN/stderr.fifo" -device virtserialport,chardev=err,name=lab.stderr)
+    # LAB_QEMU_ARGS: more qemu arguments, for diagnostics (e.g. -monitor unix:/tmp/m.sock,server,nowait
+    # and `echo "info jit" | socat - unix:/tmp/m.sock` for the translation cache's flush count).
+    # shellcheck disable=SC2206
+    [ -n "${LAB_QEMU_ARGS:-}" ] && qemu+=(${LAB_QEMU_ARGS})
 fi
 
 # qemu itself can crash while booting (seen once: SIGSEGV 1.6 s in, nothing on the console, the next
