@@ -440,6 +440,7 @@ public static partial class Program
                 _ when message.StartsWith("Could not connect", StringComparison.Ordinal) => "connect-failed",
                 _ when message.Contains("failed over to", StringComparison.Ordinal) => "connected",
                 _ when message.StartsWith("Resending", StringComparison.Ordinal) => "resent",
+                _ when message.Contains("answered the request resent", StringComparison.Ordinal) => "resend-answered",
                 _ when message.StartsWith("No answer from", StringComparison.Ordinal) => "hedge-sent",
                 _ when message.Contains("answered the hedged request", StringComparison.Ordinal) => "hedge-won",
                 _ => null,

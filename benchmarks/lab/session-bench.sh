@@ -23,7 +23,8 @@
 # BENCH_SIZE (request bytes, 64), BENCH_HEDGE_MS (the hedged runs' delay, 3),
 # BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
-# failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer),
+# failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer; tcpdump
+# runs in the guest beside the drivers, so numbers taken with it are not the benchmark's),
 # BENCH_TIMELINE=0 (our core's log calls find logging off: no TIMELINE steps; what logging costs). Results also go to tests/lab/.runs/<id>/out/session-bench.txt.
 set -euo pipefail
 self=$(readlink -f "$0")
@@ -55,7 +56,11 @@ raw_server=10.255.255.1:7700
 server_pid= capture_pid=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-    [ -n "$capture_pid" ] && kill "$capture_pid" 2>/dev/null || true
+    if [ -n "$capture_pid" ]; then
+        kill "$capture_pid" 2>/dev/null || true
+        wait "$capture_pid" 2>/dev/null || true
+        cp /tmp/failover.pcap "$LAB_OUT/failover.pcap" 2>/dev/null || true
+    fi
     bash $POOL_SH logs >"$LAB_OUT/rsplib.log" 2>&1 || true
     bash $POOL_SH stop-all >/dev/null 2>&1 || true
 }
@@ -122,7 +127,9 @@ done
 fo_ours= fo_standby= fo_hedged= fo_rsplib=
 if part c; then
 if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
-    tcpdump -i any -s 256 -U -w "$LAB_OUT/failover.pcap" sctp 2>/dev/null &
+    # Written to the guest's tmpfs and copied out at the end: the run folder is a 9p share written
+    # through (cache=none), and a write per packet over it loaded the guest during the failovers.
+    tcpdump -i any -s 256 -U -w /tmp/failover.pcap sctp 2>/dev/null &
     capture_pid=$!
     sleep 1
 fi

@@ -175,6 +175,11 @@ public sealed partial class PoolSession : IAsyncDisposable
 
                 if (answer.Failure is null)
                 {
+                    if (failedOver)
+                    {
+                        _logger.LogDebug("Pool element {Element} answered the request resent after the failover", element);
+                    }
+
                     return new SessionReply(answer.Messages!, element, Stopwatch.GetElapsedTime(started), failedOver || FailoverCount != failoversBefore, attempt)
                     {
                         Hedged = hedged,
