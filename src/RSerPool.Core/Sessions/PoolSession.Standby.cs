@@ -143,9 +143,11 @@ public sealed partial class PoolSession
     /// </summary>
     internal Task BackgroundWork { get; private set; } = Task.CompletedTask;
 
+    private readonly object _backgroundGate = new();
+
     private void TrackBackground(Task work)
     {
-        lock (_followUps)
+        lock (_backgroundGate)
         {
             BackgroundWork = BackgroundWork.IsCompleted ? work : Task.WhenAll(BackgroundWork, work);
         }
