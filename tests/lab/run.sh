@@ -122,7 +122,7 @@ if [ "$mode" = vm ]; then
     # LAB_QEMU_ARGS: more qemu arguments, for diagnostics (e.g. -monitor unix:/tmp/m.sock,server,nowait
     # and `echo "info jit" | socat - unix:/tmp/m.sock` for the translation cache's flush count).
     # shellcheck disable=SC2206
-    [ -n "${LAB_QEMU_ARGS:-}" ] && qemu+=(${LAB_QEMU_ARGS})
+    if [ -n "${LAB_QEMU_ARGS:-}" ]; then qemu+=(${LAB_QEMU_ARGS}); fi
 fi
 
 # qemu itself can crash while booting (seen once: SIGSEGV 1.6 s in, nothing on the console, the next
