@@ -28,7 +28,7 @@ public static partial class Program
         "usage: RSerPool.LabBench resolve REGISTRAR POOL N\n" +
         "       RSerPool.LabBench session REGISTRAR POOL WARMUP_S SECONDS SIZE\n" +
         "       RSerPool.LabBench transport ADDR:PORT WARMUP_S SECONDS SIZE [timeout]\n" +
-        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK [standby | hedge=MS]";
+        "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK [standby | hedge=MS | hedge=auto[:MS]]";
 
     // Mirrors echo-rsplib.c: answered requests before the kill and after the failover, per run.
     private const int PreKill = 40;
@@ -58,8 +58,7 @@ public static partial class Program
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook, "standby"] =>
                     await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true, null),
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook, var hedge] when hedge.StartsWith("hedge=", StringComparison.Ordinal) =>
-                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true,
-                        TimeSpan.FromMilliseconds(double.Parse(hedge.AsSpan(6), CultureInfo.InvariantCulture))),
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true, HedgeOptions(hedge.Substring(6))),
                 _ => UsageError(),
             };
         }
@@ -205,20 +204,29 @@ public static partial class Program
         return bad == 0 ? 0 : 1;
     }
 
+    /// <summary>"MS": hedged after MS ms; "auto": after the session's round-trip timeout (RFC 6298); "auto:MS": that, at most MS ms.</summary>
+    private static RequestOptions HedgeOptions(string spec)
+    {
+        bool adaptive = spec.StartsWith("auto", StringComparison.Ordinal);
+        string ms = adaptive ? spec.Substring(4).TrimStart(':') : spec;
+        TimeSpan? after = ms.Length == 0 ? null : TimeSpan.FromMilliseconds(double.Parse(ms, CultureInfo.InvariantCulture));
+        return new RequestOptions { Idempotent = true, HedgeAfter = after, AdaptiveHedge = adaptive };
+    }
+
     /// <summary>
     /// failover: a continuous loop of idempotent requests; in each run the serving element is SIGKILLed
     /// by a parked helper thread woken just before a request (so one is usually in flight), and the time
     /// from kill() to the first answer from another element is taken, with the requests lost (a
     /// RequestAsync that threw). Then HOOK restarts the element. Mirrors echo-rsplib.c's failover mode.
-    /// With <paramref name="hedge"/>, the requests are hedged to the standby after that long (RequestOptions.HedgeAfter).
+    /// With <paramref name="hedge"/>, the requests are hedged to the standby (RequestOptions.HedgeAfter, AdaptiveHedge).
     /// </summary>
-    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby, TimeSpan? hedge)
+    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby, RequestOptions? hedge)
     {
         await using var user = new PoolUser(UserOptions(registrar), Logs);
         await using PoolSession session = await user.ConnectAsync(poolHandle, SessionOptions.Default with { Standby = standby });
-        string impl = hedge is not null ? "ours-hedged" : standby ? "ours-standby" : "ours";
+        string impl = hedge is not null ? (hedge.AdaptiveHedge ? "ours-adaptive" : "ours-hedged") : standby ? "ours-standby" : "ours";
         var request = new byte[64];
-        var options = new RequestOptions { Idempotent = true, HedgeAfter = hedge };
+        RequestOptions options = hedge ?? new RequestOptions { Idempotent = true };
         ulong seq = 0;
         uint pe = 0;
 
@@ -287,6 +295,7 @@ public static partial class Program
             int hedgesBefore = session.HedgeCount;
             int gcsBefore = GC.CollectionCount(0);
             int gcsToAnswer = 0;
+            TimeSpan? rttAtKill = session.RoundTripTime; // the median of the latest round trips
             killer.Kill(victim);   // races with the next request, as a crash would
 
             long firstAnswer = 0, answered = 0, lost = 0;
@@ -340,7 +349,7 @@ public static partial class Program
                 lostTotal += lost;
             }
 
-            Result($"impl={impl} mode={(warmup ? "failover-warmup" : "failover")} run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} hedges={session.HedgeCount - hedgesBefore} gcs={gcsToAnswer}");
+            Result($"impl={impl} mode={(warmup ? "failover-warmup" : "failover")} run={run} killed=0x{killed:x8} new=0x{pe:x8} failover_ms={ms:0.0} lost={lost} failovers={session.FailoverCount - failoversBefore} hedges={session.HedgeCount - hedgesBefore} gcs={gcsToAnswer} rtt_ms={rttAtKill?.TotalMilliseconds ?? 0:0.00}");
             if (step < FailoverWarmups + runs && !await RunHookAsync(hook, name))
             {
                 return 1;

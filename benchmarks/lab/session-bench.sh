@@ -13,14 +13,16 @@
 #      each kill our driver goes on with requests until the runtime has stopped compiling (SETTLE
 #      lines; BENCH_SETTLE=0 skips it): a failover of a process at steady state, not of one still
 #      compiling its start-up. Ours runs three ways: plain, with a standby association, and with
-#      hedged requests (RequestOptions.HedgeAfter: a request not answered within BENCH_HEDGE_MS also
+#      hedged requests (RequestOptions.HedgeAfter: a request not answered within the delay also
 #      goes to the standby; the first answer wins).
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
 # BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 5),
 # BENCH_FAILOVER_WARMUP (failover runs before those, not counted, 2: see FailoverWarmups in
 # RSerPool.LabBench; the first failover through a code path is slow in any fresh .NET process),
-# BENCH_SIZE (request bytes, 64), BENCH_HEDGE_MS (the hedged runs' delay, 3),
+# BENCH_SIZE (request bytes, 64), BENCH_HEDGE (the hedged drivers, one run of part c's each: a delay in ms, "auto"
+# for RequestOptions.AdaptiveHedge, the session's RFC 6298 round-trip timeout, or "auto:MS", that at
+# most MS ms; "3 auto"),
 # BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
 # failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer; tcpdump
@@ -45,7 +47,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_FAILOVER_CMD BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE_MS BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_FAILOVER_CMD BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -124,7 +126,9 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
 done
 
 # c. failover, each driver in one process (its second and later runs have warm code paths).
-fo_ours= fo_standby= fo_hedged= fo_rsplib=
+fo_ours= fo_standby= fo_rsplib=
+hedges=(${BENCH_HEDGE:-3 auto})
+declare -A fo_hedged=()
 if part c; then
 if [ "${BENCH_CAPTURE:-0}" = 1 ]; then
     # Written to the guest's tmpfs and copied out at the end: the run folder is a 9p share written
@@ -145,10 +149,12 @@ restart_last_killed "$fo_ours"
 fo_standby=$(failover_lines "${ours_fo[@]}" "${fo_args[@]}" standby)
 echo "$fo_standby"
 restart_last_killed "$fo_standby"
-# And with hedged requests over the standby (RequestOptions.HedgeAfter).
-fo_hedged=$(failover_lines "${ours_fo[@]}" "${fo_args[@]}" "hedge=${BENCH_HEDGE_MS:-3}")
-echo "$fo_hedged"
-restart_last_killed "$fo_hedged"
+# And with hedged requests over the standby (RequestOptions.HedgeAfter, AdaptiveHedge).
+for h in "${hedges[@]}"; do
+    fo_hedged[$h]=$(failover_lines "${ours_fo[@]}" "${fo_args[@]}" "hedge=$h")
+    echo "${fo_hedged[$h]}"
+    restart_last_killed "${fo_hedged[$h]}"
+done
 fo_rsplib=$(failover_lines "$BENCH_BIN/echo-rsplib" "${fo_args[@]}")
 echo "$fo_rsplib"
 fi
@@ -157,6 +163,7 @@ m() { median ${rates[$1]:-}; }
 c() { median ${cpus[$1]:-}; }
 fo_ms() { field failover_ms "$(grep failover-median <<<"$1")"; }
 fo_lost() { field lost_total "$(grep failover-median <<<"$1")"; }
+hedge_name() { case $1 in auto) echo "adaptive";; auto:*) echo "adaptive <= ${1#auto:} ms";; *) echo "after $1 ms";; esac; }
 fo_hedges() { local l; l=$(grep failover-median <<<"$1"); echo "$(field hedges_total "$l") of $(field requests_total "$l")"; }
 {
     echo
@@ -170,18 +177,26 @@ fo_hedges() { local l; l=$(grep failover-median <<<"$1"); echo "$(field hedges_t
     printf '%-46s %10s %16s\n' "b. bare C client, raw server (req/s)" "$(m transport-raw)" "$(c transport-raw)"
     printf '%-46s %10s\n' "c. failover, ours (ms)" "$(fo_ms "$fo_ours")"
     printf '%-46s %10s\n' "c. failover, ours with Standby (ms)" "$(fo_ms "$fo_standby")"
-    printf '%-46s %10s\n' "c. failover, ours hedged after ${BENCH_HEDGE_MS:-3} ms (ms)" "$(fo_ms "$fo_hedged")"
+    for h in "${hedges[@]}"; do
+        printf '%-46s %10s\n' "c. failover, ours hedged $(hedge_name "$h") (ms)" "$(fo_ms "${fo_hedged[$h]:-}")"
+    done
     printf '%-46s %10s\n' "c. failover, rsplib PU (ms)" "$(fo_ms "$fo_rsplib")"
     printf '%-46s %10s\n' "c. requests lost, ours (all runs)" "$(fo_lost "$fo_ours")"
     printf '%-46s %10s\n' "c. requests lost, ours with Standby (all runs)" "$(fo_lost "$fo_standby")"
-    printf '%-46s %10s\n' "c. requests lost, ours hedged (all runs)" "$(fo_lost "$fo_hedged")"
+    for h in "${hedges[@]}"; do
+        printf '%-46s %10s\n' "c. requests lost, ours hedged $(hedge_name "$h")" "$(fo_lost "${fo_hedged[$h]:-}")"
+    done
     printf '%-46s %10s\n' "c. requests lost, rsplib PU (all runs)" "$(fo_lost "$fo_rsplib")"
-    printf '%-46s %10s\n' "c. hedged requests, of all the hedged driver sent" "$(fo_hedges "$fo_hedged")"
+    for h in "${hedges[@]}"; do
+        printf '%-46s %10s\n' "c. hedged requests $(hedge_name "$h"), of all sent" "$(fo_hedges "${fo_hedged[$h]:-}")"
+    done
     echo "(ratios: median over rounds of the ratio within each round; per round: ${r_session[*]:-} | ${r_transport[*]:-})"
     echo "RATIO ours/rsplib request rate      = $(median "${r_session[@]}") (goal >= 1.0)"
     echo "RATIO rsplib/bare-client (rspserver) = $(median "${r_rsplib_raw[@]}") (issue 6 quotes ~0.96)"
     echo "RATIO our transport/raw C client    = $(median "${r_transport[@]}") (goal >= 0.9)"
     echo "RATIO our failover/rsplib failover  = $(ratio "$(fo_ms "$fo_ours")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_ours"))"
     echo "RATIO our failover (Standby)/rsplib = $(ratio "$(fo_ms "$fo_standby")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_standby"))"
-    echo "RATIO our failover (hedged)/rsplib  = $(ratio "$(fo_ms "$fo_hedged")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "$fo_hedged"))"
+    for h in "${hedges[@]}"; do
+        echo "RATIO our failover (hedged $(hedge_name "$h"))/rsplib = $(ratio "$(fo_ms "${fo_hedged[$h]:-}")" "$(fo_ms "$fo_rsplib")") (goal <= 0.5, no request lost: ours lost $(fo_lost "${fo_hedged[$h]:-}"))"
+    done
 } | tee -a "$report"

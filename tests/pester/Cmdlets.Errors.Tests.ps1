@@ -96,6 +96,13 @@ Describe 'Validation errors' {
         $failure.ErrorDetails.RecommendedAction | Should -Match 'Idempotent'
     }
 
+    It 'rejects -AdaptiveHedge without -Idempotent with HedgeNeedsIdempotent' {
+        $failure = Get-Failure { New-TestElement | Send-PoolRequest 'hi' -AdaptiveHedge }
+        $failure.FullyQualifiedErrorId | Should -Be 'HedgeNeedsIdempotent,RSerPool.PowerShell.Commands.SendPoolRequestCommand'
+        $failure.Exception.Message | Should -Match 'AdaptiveHedge'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'Idempotent'
+    }
+
     It 'rejects out-of-range values before any network work: <Case>' -ForEach @(
         @{ Case = 'HedgeAfterSec 0'; Script = { New-TestElement | Send-PoolRequest 'x' -Idempotent -HedgeAfterSec 0 } }
         @{ Case = 'Count 0'; Script = { New-TestElement | Select-PoolElement -Count 0 } }

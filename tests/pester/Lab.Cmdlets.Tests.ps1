@@ -204,6 +204,30 @@ Describe 'Lab: sessions and requests' -Tag 'Lab' {
         finally { Disconnect-PoolElement $session }
     }
 
+    It 'hedges adaptively (-AdaptiveHedge): the standby''s answer is not a round trip, the element''s answers are' {
+        $pool = New-PoolName 'LabAdaptive'
+        $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xe111   # alive, never answers
+        $null = Start-LabPool -Pool $pool -Kind echo -Identifiers 0xe112 -Expect 2
+        $silent = Resolve-PoolHandle $pool -Refresh | Where-Object Identifier -EQ 0xe111
+        $session = $silent | Connect-PoolElement -Standby
+        try {
+            Wait-Standby $session
+            # Nothing measured yet: the hedge leaves after -HedgeAfterSec, and the standby answers it.
+            $reply = Send-PoolRequest -Session $session 'first' -Idempotent -AdaptiveHedge -HedgeAfterSec 0.2 -TimeoutSec 30
+            $reply.Hedged | Should -BeTrue
+            $reply.Element.Identifier | Should -Be 0xe112
+            $session.RoundTripTime | Should -BeNullOrEmpty   # an answer to a later send than the one timed
+
+            $replies = 1..5 | ForEach-Object { Send-PoolRequest -Session $session "r$_" -Idempotent -AdaptiveHedge -TimeoutSec 30 }
+            $replies.Text | Should -Be @('r1', 'r2', 'r3', 'r4', 'r5')
+            $replies.Element.Identifier | Sort-Object -Unique | Should -Be 0xe112
+            $session.RoundTripTime | Should -BeOfType [timespan]
+            $session.RoundTripTime | Should -BeLessOrEqual ($replies.RoundTrip | Sort-Object | Select-Object -Last 1)
+            ($session | Format-List | Out-String) | Should -Match 'RoundTripMs\s*:\s*\d'
+        }
+        finally { Disconnect-PoolElement $session }
+    }
+
     It 'writes Timeout when the element does not answer' {
         $pool = New-PoolName 'LabDiscard'
         $null = Start-LabPool -Pool $pool -Kind discard -Identifiers 0xd001

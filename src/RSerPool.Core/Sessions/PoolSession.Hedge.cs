@@ -71,7 +71,8 @@ public sealed partial class PoolSession
         // set-up below (a recvmsg, an epoll_ctl) would otherwise be added to every hedge's delay, and
         // under the lab's emulated CPU the hedges left 0.8-2.3 ms after their 3 ms were up.
         using var delay = new CancellationTokenSource();
-        Task timer = StartHedgeTimer(primary, HedgeDue(options.HedgeAfter!.Value, sentAt), delay.Token);
+        TimeSpan hedgeAfter = HedgeDelay(options);
+        Task timer = StartHedgeTimer(primary, HedgeDue(hedgeAfter, sentAt), delay.Token);
 
         // Each side's control messages wait until it has won: the loser's cookie or business card is not the session's.
         var firstControl = new List<byte[]>();
@@ -113,7 +114,7 @@ public sealed partial class PoolSession
 
         Interlocked.Increment(ref _hedgeCount);
         _logger.LogDebug("No answer from {Element} within {Delay} ms; the request also goes to the standby {Standby}",
-            primaryElement, options.HedgeAfter!.Value.TotalMilliseconds, standby.Element);
+            primaryElement, Math.Round(hedgeAfter.TotalMilliseconds, 2), standby.Element);
         var secondControl = new List<byte[]>();
         Task<Answer> second = ReceiveWithoutBlocking(standby.Channel, options, secondControl, waits.Token);
         Task<Answer> done = await Task.WhenAny(first, second).ConfigureAwait(false);
@@ -169,6 +170,21 @@ public sealed partial class PoolSession
         _logger.LogInformation("Pool element {Standby} answered the hedged request before {Element}; the session moves to it (failover #{Count})",
             standby.Element, primaryElement, FailoverCount);
         return new HedgedAnswer(second.Result, standby.Element, Hedged: true);
+    }
+
+    /// <summary>
+    /// How long a request waits for its element before it is hedged: <see cref="RequestOptions.HedgeAfter"/>,
+    /// or with <see cref="RequestOptions.AdaptiveHedge"/> the 95th percentile of the latest round trips, bounded by it.
+    /// </summary>
+    internal TimeSpan HedgeDelay(RequestOptions options)
+    {
+        if (!options.AdaptiveHedge)
+        {
+            return options.HedgeAfter!.Value;
+        }
+
+        TimeSpan longest = options.HedgeAfter ?? RequestOptions.UnmeasuredHedgeDelay;
+        return _roundTrips.Quantile(RoundTripWindow.HedgeQuantile) is { } usual && usual < longest ? usual : longest;
     }
 
     /// <summary>What is left of the hedge delay since the send began (at least a tick: a timerfd set to zero is disarmed).</summary>

@@ -44,6 +44,7 @@ public sealed partial class PoolSession : IAsyncDisposable
     private int _standbyStarting;
     private int _busy;
     private CancellationTokenSource? _requestTimer;
+    private readonly RoundTripWindow _roundTrips = new();
 
     internal PoolSession(PoolHandle poolHandle, ISessionHost host, IElementConnector connector, SessionOptions options, ILogger logger)
     {
@@ -83,6 +84,13 @@ public sealed partial class PoolSession : IAsyncDisposable
 
     /// <summary>When the current element was connected.</summary>
     public DateTimeOffset? ConnectedAt { get; private set; }
+
+    /// <summary>
+    /// The median round trip of the session's latest requests (up to 100; send to answer, the element's
+    /// service time included), or null before one was answered. An adaptive hedge
+    /// (<see cref="RequestOptions.AdaptiveHedge"/>) waits for their 95th percentile.
+    /// </summary>
+    public TimeSpan? RoundTripTime => _roundTrips.Quantile(0.5, minimumSamples: 1);
 
     /// <summary>Sends one user message without waiting for an answer; fails over first if the element is gone.</summary>
     /// <param name="data">The bytes.</param>
@@ -155,6 +163,7 @@ public sealed partial class PoolSession : IAsyncDisposable
                 ? connected
                 : await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             PoolElement element = CurrentElement!;
+            PoolElement asked = element;
             bool sent = false;
             Exception failure;
             try
@@ -164,7 +173,7 @@ public sealed partial class PoolSession : IAsyncDisposable
                 sent = true;
                 Answer answer;
                 bool hedged = false;
-                if (options.HedgeAfter is not null && CanHedge(options))
+                if (options.Hedges && CanHedge(options))
                 {
                     (answer, element, hedged) = await ReceiveHedgedAsync(channel, element, request, options, started, cancellationToken).ConfigureAwait(false);
                 }
@@ -180,7 +189,15 @@ public sealed partial class PoolSession : IAsyncDisposable
                         _logger.LogDebug("Pool element {Element} answered the request resent after the failover", element);
                     }
 
-                    return new SessionReply(answer.Messages!, element, Stopwatch.GetElapsedTime(started), failedOver || FailoverCount != failoversBefore, attempt)
+                    TimeSpan roundTrip = Stopwatch.GetElapsedTime(started);
+                    if (attempt == 1 && ReferenceEquals(element, asked) && options.ResponseCount == 1 && options.Terminator.IsEmpty)
+                    {
+                        // A round trip only where the answer can only be to this one send (Karn's rule, RFC 6298 §3):
+                        // not a resend, not the standby's answer to a hedge (whose send came later).
+                        _roundTrips.Add(roundTrip);
+                    }
+
+                    return new SessionReply(answer.Messages!, element, roundTrip, failedOver || FailoverCount != failoversBefore, attempt)
                     {
                         Hedged = hedged,
                     };

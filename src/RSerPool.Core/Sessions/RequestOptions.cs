@@ -33,6 +33,22 @@ public sealed record RequestOptions
     /// Only for <see cref="Idempotent"/> requests answered by one message, on a session that holds no
     /// cookie and runs no failover callback (the standby would need state restored before it answered).
     /// </summary>
-    /// <value>The default, null, never hedges.</value>
+    /// <value>The default, null, never hedges (unless <see cref="AdaptiveHedge"/> is set, for which it is the longest delay).</value>
     public TimeSpan? HedgeAfter { get; init; }
+
+    /// <summary>
+    /// A hedged request (as <see cref="HedgeAfter"/>) whose delay follows the session's round trips: the
+    /// 95th percentile of its latest answered requests (up to 100), so that about one request in twenty
+    /// is hedged whatever the pool's usual speed ("The Tail at Scale", Dean and Barroso), at most
+    /// <see cref="HedgeAfter"/> when that is set. Until 20 round trips have been measured the delay is
+    /// <see cref="HedgeAfter"/>, or 1 s when that is not set.
+    /// </summary>
+    /// <value>The default, false, hedges after <see cref="HedgeAfter"/> exactly.</value>
+    public bool AdaptiveHedge { get; init; }
+
+    /// <summary>The adaptive hedge's delay before enough round trips have been measured, when <see cref="HedgeAfter"/> does not bound it.</summary>
+    internal static TimeSpan UnmeasuredHedgeDelay { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether the request is to be hedged when it can be.</summary>
+    internal bool Hedges => HedgeAfter is not null || AdaptiveHedge;
 }

@@ -56,6 +56,15 @@ namespace RSerPool.PowerShell.Commands;
 /// <para>Sends 20 requests that may run twice; any not answered within half a second also goes to the standby
 /// element, and the first answer wins. Shows the answers that were hedged and how many requests were.</para>
 /// </example>
+/// <example title="Hedge after the session's own round trips">
+/// <code>$session = Connect-PoolElement EchoPool -Standby
+/// 1..200 | ForEach-Object { Send-PoolRequest -Session $session -Message "status $_" -Idempotent -AdaptiveHedge -HedgeAfterSec 0.2 } |
+///     Measure-Object -Property Hedged -Sum
+/// $session.RoundTripTime</code>
+/// <para>Hedges each request when its element is slower than usual: after the 95th percentile of the session's
+/// latest round trips, never later than 0.2 s, so about one request in twenty also goes to the standby. Shows
+/// how many requests were hedged and the session's median round trip.</para>
+/// </example>
 /// <seealso cref="ConnectPoolElementCommand"/>
 /// <seealso cref="ResolvePoolHandleCommand"/>
 [Cmdlet(VerbsCommunications.Send, "PoolRequest", DefaultParameterSetName = BySessionSet)]
@@ -139,6 +148,16 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
     [ValidateRange(0.001, 86_400)]
     public double HedgeAfterSec { get; set; }
 
+    /// <summary>
+    /// Hedges the request (as -HedgeAfterSec) after a delay that follows the session's round trips: the
+    /// 95th percentile of its latest 100, so that only an answer slower than usual (about one in twenty)
+    /// is asked of the standby too, however fast the pool usually is (the session's RoundTripTime shows
+    /// the median). -HedgeAfterSec, when given, is the longest delay; until the session has measured 20
+    /// round trips the delay is -HedgeAfterSec, or 1 second. Needs -Idempotent.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AdaptiveHedge { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -148,11 +167,12 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
                 "PPID 11 is ASAP's control channel (RFC 5352 §3.8); user messages must use another PPID.", Ppid, "Use another -Ppid, such as 0."));
         }
 
-        if (HedgeAfterSec > 0 && !Idempotent.IsPresent)
+        if ((HedgeAfterSec > 0 || AdaptiveHedge.IsPresent) && !Idempotent.IsPresent)
         {
+            string hedge = AdaptiveHedge.IsPresent ? "-AdaptiveHedge" : "-HedgeAfterSec";
             ThrowTerminatingError(ErrorRecords.Validation(ErrorRecords.HedgeNeedsIdempotent,
-                "-HedgeAfterSec sends the request to a second element, so the request must be safe to run twice.", HedgeAfterSec,
-                "Add -Idempotent if the request may run twice, or leave out -HedgeAfterSec."));
+                $"{hedge} sends the request to a second element, so the request must be safe to run twice.", AdaptiveHedge.IsPresent ? hedge : HedgeAfterSec,
+                $"Add -Idempotent if the request may run twice, or leave out {hedge}."));
         }
 
         _request = ToBytes(Message!);
@@ -164,6 +184,7 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
             Terminator = Terminator is null ? ReadOnlyMemory<byte>.Empty : ToBytes(Terminator),
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             HedgeAfter = HedgeAfterSec > 0 ? TimeSpan.FromSeconds(HedgeAfterSec) : null,
+            AdaptiveHedge = AdaptiveHedge.IsPresent,
         };
     }
 

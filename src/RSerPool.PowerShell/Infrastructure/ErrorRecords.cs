@@ -22,7 +22,7 @@ internal static class ErrorRecords
     /// <summary>-Exclude holds something that is neither an element nor an identifier.</summary>
     internal const string InvalidPoolElementIdentifier = nameof(InvalidPoolElementIdentifier);
 
-    /// <summary>-HedgeAfterSec without -Idempotent: a hedge may run the request twice.</summary>
+    /// <summary>-HedgeAfterSec or -AdaptiveHedge without -Idempotent: a hedge may run the request twice.</summary>
     internal const string HedgeNeedsIdempotent = nameof(HedgeNeedsIdempotent);
 
     /// <summary>-Ppid 11, which belongs to ASAP's control channel.</summary>
