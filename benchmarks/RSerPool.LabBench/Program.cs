@@ -26,7 +26,7 @@ public static partial class Program
 {
     private const string Usage =
         "usage: RSerPool.LabBench resolve REGISTRAR POOL N\n" +
-        "       RSerPool.LabBench session REGISTRAR POOL WARMUP_S SECONDS SIZE\n" +
+        "       RSerPool.LabBench session REGISTRAR POOL WARMUP_S SECONDS SIZE [hedge=MS | hedge=auto[:MS]]\n" +
         "       RSerPool.LabBench transport ADDR:PORT WARMUP_S SECONDS SIZE [timeout]\n" +
         "       RSerPool.LabBench failover REGISTRAR POOL RUNS STATEDIR HOOK [standby | hedge=MS | hedge=auto[:MS]]";
 
@@ -48,7 +48,9 @@ public static partial class Program
             {
                 ["resolve", var registrar, var pool, var n] => await ResolveAsync(RegistrarAddress.Parse(registrar), pool, Long(n)),
                 ["session", var registrar, var pool, var warmup, var seconds, var size] =>
-                    await SessionRateAsync(RegistrarAddress.Parse(registrar), pool, Seconds(warmup), Seconds(seconds), Size(size)),
+                    await SessionRateAsync(RegistrarAddress.Parse(registrar), pool, Seconds(warmup), Seconds(seconds), Size(size), null),
+                ["session", var registrar, var pool, var warmup, var seconds, var size, var hedge] when hedge.StartsWith("hedge=", StringComparison.Ordinal) =>
+                    await SessionRateAsync(RegistrarAddress.Parse(registrar), pool, Seconds(warmup), Seconds(seconds), Size(size), HedgeOptions(hedge.Substring(6))),
                 ["transport", var address, var warmup, var seconds, var size] =>
                     await TransportRateAsync(IPEndPoint.Parse(address), Seconds(warmup), Seconds(seconds), Size(size), false),
                 ["transport", var address, var warmup, var seconds, var size, "timeout"] =>
@@ -58,7 +60,7 @@ public static partial class Program
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook, "standby"] =>
                     await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true, null),
                 ["failover", var registrar, var pool, var runs, var stateDir, var hook, var hedge] when hedge.StartsWith("hedge=", StringComparison.Ordinal) =>
-                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true, HedgeOptions(hedge.Substring(6))),
+                    await FailoverAsync(RegistrarAddress.Parse(registrar), pool, (int)Long(runs), stateDir, hook, true, HedgeOptions(hedge.Substring(6)), "ours-hedged-" + hedge.Substring(6)),
                 _ => UsageError(),
             };
         }
@@ -121,14 +123,17 @@ public static partial class Program
         return failed == 0 ? 0 : 1;
     }
 
-    /// <summary>session: echo requests on one PoolSession, one outstanding (issue 6 §6, first rate).</summary>
-    private static async Task<int> SessionRateAsync(RegistrarAddress registrar, string poolHandle, TimeSpan warmup, TimeSpan duration, int size)
+    /// <summary>
+    /// session: echo requests on one PoolSession, one outstanding (issue 6 §6, first rate). With
+    /// <paramref name="hedge"/> (a diagnostic): over a standby, hedged, what hedging costs a request loop.
+    /// </summary>
+    private static async Task<int> SessionRateAsync(RegistrarAddress registrar, string poolHandle, TimeSpan warmup, TimeSpan duration, int size, RequestOptions? hedge)
     {
         await using var user = new PoolUser(UserOptions(registrar), Logs);
-        await using PoolSession session = await user.ConnectAsync(poolHandle);
+        await using PoolSession session = await user.ConnectAsync(poolHandle, SessionOptions.Default with { Standby = hedge is not null });
         var request = new byte[size];
         Array.Fill(request, (byte)'x');
-        var options = new RequestOptions();
+        RequestOptions options = hedge ?? new RequestOptions();
         ulong seq = 0;
         long bad = 0;
         RateLoop measured = default;
@@ -156,7 +161,8 @@ public static partial class Program
             }
         }
 
-        Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount} gcs={gcs}");
+        Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount} gcs={gcs}" +
+            (hedge is null ? "" : $" hedges={session.HedgeCount} rtt_ms={session.RoundTripTime?.TotalMilliseconds ?? 0:0.00}"));
         return bad == 0 ? 0 : 1;
     }
 
@@ -204,7 +210,7 @@ public static partial class Program
         return bad == 0 ? 0 : 1;
     }
 
-    /// <summary>"MS": hedged after MS ms; "auto": after the session's round-trip timeout (RFC 6298); "auto:MS": that, at most MS ms.</summary>
+    /// <summary>"MS": hedged after MS ms; "auto": after the 95th percentile of the session's latest round trips (RequestOptions.AdaptiveHedge); "auto:MS": that, at most MS ms.</summary>
     private static RequestOptions HedgeOptions(string spec)
     {
         bool adaptive = spec.StartsWith("auto", StringComparison.Ordinal);
@@ -220,11 +226,11 @@ public static partial class Program
     /// RequestAsync that threw). Then HOOK restarts the element. Mirrors echo-rsplib.c's failover mode.
     /// With <paramref name="hedge"/>, the requests are hedged to the standby (RequestOptions.HedgeAfter, AdaptiveHedge).
     /// </summary>
-    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby, RequestOptions? hedge)
+    private static async Task<int> FailoverAsync(RegistrarAddress registrar, string poolHandle, int runs, string stateDir, string hook, bool standby, RequestOptions? hedge, string? implName = null)
     {
         await using var user = new PoolUser(UserOptions(registrar), Logs);
         await using PoolSession session = await user.ConnectAsync(poolHandle, SessionOptions.Default with { Standby = standby });
-        string impl = hedge is not null ? (hedge.AdaptiveHedge ? "ours-adaptive" : "ours-hedged") : standby ? "ours-standby" : "ours";
+        string impl = implName ?? (standby ? "ours-standby" : "ours"); // hedged: ours-hedged-<spec>, e.g. ours-hedged-3, ours-hedged-auto
         var request = new byte[64];
         RequestOptions options = hedge ?? new RequestOptions { Idempotent = true };
         ulong seq = 0;

@@ -21,8 +21,9 @@
 # BENCH_FAILOVER_WARMUP (failover runs before those, not counted, 2: see FailoverWarmups in
 # RSerPool.LabBench; the first failover through a code path is slow in any fresh .NET process),
 # BENCH_SIZE (request bytes, 64), BENCH_HEDGE (the hedged drivers, one run of part c's each: a delay in ms, "auto"
-# for RequestOptions.AdaptiveHedge, the session's RFC 6298 round-trip timeout, or "auto:MS", that at
-# most MS ms; "3 auto"),
+# for RequestOptions.AdaptiveHedge, the 95th percentile of the session's latest round trips, or "auto:MS", that at
+# most MS ms; "3 auto"), BENCH_HEDGE_RATE=1 (part a also runs our session over a standby with each
+# BENCH_HEDGE's hedging: what hedging costs a request loop),
 # BENCH_PARTS (which of "a b c" to run, all by default),
 # BENCH_CAPTURE=1 (tcpdump of part c's SCTP packets to <run>/out/failover.pcap, to see where a
 # failover's time goes: the kernel's ABORT/SHUTDOWN, our resend, the new element's answer; tcpdump
@@ -47,7 +48,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     # script again inside the lab. BENCH_* reach the guest (run.sh passes LAB_PASS_ENV names).
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
-    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_FAILOVER_CMD BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
+    LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_FAILOVER_CMD BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE BENCH_HEDGE_RATE BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
         exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
 fi
 
@@ -115,6 +116,10 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
     part a && run session-raw "$BENCH_BIN/echo-raw" client 10.255.255.1:7601 "$w" "$s" "$z" raw-c-to-rspserver
     # (diagnostic: our transport alone straight to the same element, no session layer)
     part a && run session-ourtransport "${ours[@]}" transport 10.255.255.1:7601 "$w" "$s" "$z"
+    # (diagnostic, BENCH_HEDGE_RATE=1: the same session over a standby with each BENCH_HEDGE's hedging)
+    if part a && [ "${BENCH_HEDGE_RATE:-0}" = 1 ]; then
+        for h in ${BENCH_HEDGE:-3 auto}; do run "session-ours-hedge-$h" "${ours[@]}" session $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z" "hedge=$h"; done
+    fi
     # b. transports alone against the raw echo server.
     part b && run transport-raw "$BENCH_BIN/echo-raw" client $raw_server "$w" "$s" "$z" raw-c
     part b && run transport-ours "${ours[@]}" transport $raw_server "$w" "$s" "$z"
@@ -173,6 +178,11 @@ fo_hedges() { local l; l=$(grep failover-median <<<"$1"); echo "$(field hedges_t
     printf '%-46s %10s %16s\n' "a. session echo, rsplib PU (req/s)" "$(m session-rsplib)" "$(c session-rsplib)"
     printf '%-46s %10s %16s\n' "a. bare C client to rspserver (req/s)" "$(m session-raw)" "$(c session-raw)"
     printf '%-46s %10s %16s\n' "a. (our transport alone to rspserver, req/s)" "$(m session-ourtransport)" "$(c session-ourtransport)"
+    if [ "${BENCH_HEDGE_RATE:-0}" = 1 ]; then
+        for h in "${hedges[@]}"; do
+            printf '%-46s %10s %16s\n' "a. (ours over a standby, hedged $(hedge_name "$h"))" "$(m "session-ours-hedge-$h")" "$(c "session-ours-hedge-$h")"
+        done
+    fi
     printf '%-46s %10s %16s\n' "b. our SCTP transport, raw server (req/s)" "$(m transport-ours)" "$(c transport-ours)"
     printf '%-46s %10s %16s\n' "b. bare C client, raw server (req/s)" "$(m transport-raw)" "$(c transport-raw)"
     printf '%-46s %10s\n' "c. failover, ours (ms)" "$(fo_ms "$fo_ours")"

@@ -101,6 +101,10 @@ Describe 'Validation errors' {
         $failure.FullyQualifiedErrorId | Should -Be 'HedgeNeedsIdempotent,RSerPool.PowerShell.Commands.SendPoolRequestCommand'
         $failure.Exception.Message | Should -Match 'AdaptiveHedge'
         $failure.ErrorDetails.RecommendedAction | Should -Match 'Idempotent'
+
+        $both = Get-Failure { New-TestElement | Send-PoolRequest 'hi' -AdaptiveHedge -HedgeAfterSec 0.1 }
+        $both.FullyQualifiedErrorId | Should -Be 'HedgeNeedsIdempotent,RSerPool.PowerShell.Commands.SendPoolRequestCommand'
+        $both.ErrorDetails.RecommendedAction | Should -Match 'leave out -AdaptiveHedge and -HedgeAfterSec'
     }
 
     It 'rejects out-of-range values before any network work: <Case>' -ForEach @(

@@ -87,8 +87,9 @@ public sealed partial class PoolSession : IAsyncDisposable
 
     /// <summary>
     /// The median round trip of the session's latest requests (up to 100; send to answer, the element's
-    /// service time included), or null before one was answered. An adaptive hedge
-    /// (<see cref="RequestOptions.AdaptiveHedge"/>) waits for their 95th percentile.
+    /// service time included; a request the standby answered first counts with the time until then), or
+    /// null before one was measured (only requests answered by one message and not resent are). An
+    /// adaptive hedge (<see cref="RequestOptions.AdaptiveHedge"/>) waits for their 95th percentile.
     /// </summary>
     public TimeSpan? RoundTripTime => _roundTrips.Quantile(0.5, minimumSamples: 1);
 
@@ -163,7 +164,6 @@ public sealed partial class PoolSession : IAsyncDisposable
                 ? connected
                 : await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
             PoolElement element = CurrentElement!;
-            PoolElement asked = element;
             bool sent = false;
             Exception failure;
             try
@@ -190,10 +190,12 @@ public sealed partial class PoolSession : IAsyncDisposable
                     }
 
                     TimeSpan roundTrip = Stopwatch.GetElapsedTime(started);
-                    if (attempt == 1 && ReferenceEquals(element, asked) && options.ResponseCount == 1 && options.Terminator.IsEmpty)
+                    if (attempt == 1 && options.ResponseCount == 1 && options.Terminator.IsEmpty)
                     {
-                        // A round trip only where the answer can only be to this one send (Karn's rule, RFC 6298 §3):
-                        // not a resend, not the standby's answer to a hedge (whose send came later).
+                        // The element's round trip, never a resend's (whose answer may be to either send: Karn's
+                        // rule, RFC 6298 §3). When the standby answered a hedge first, the time so far is a lower
+                        // bound of the element's: left out, the window would lose its slowest requests and the
+                        // 95th percentile would fall below the element's, hedging ever more of them.
                         _roundTrips.Add(roundTrip);
                     }
 

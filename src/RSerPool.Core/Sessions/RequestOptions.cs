@@ -38,8 +38,9 @@ public sealed record RequestOptions
 
     /// <summary>
     /// A hedged request (as <see cref="HedgeAfter"/>) whose delay follows the session's round trips: the
-    /// 95th percentile of its latest answered requests (up to 100), so that about one request in twenty
-    /// is hedged whatever the pool's usual speed ("The Tail at Scale", Dean and Barroso), at most
+    /// 95th percentile of its latest measured requests (<see cref="PoolSession.RoundTripTime"/>, up to 100),
+    /// so that about one request in twenty is hedged whatever the pool's usual speed ("The Tail at
+    /// Scale", Dean and Barroso), at most
     /// <see cref="HedgeAfter"/> when that is set. Until 20 round trips have been measured the delay is
     /// <see cref="HedgeAfter"/>, or 1 s when that is not set.
     /// </summary>

@@ -14,7 +14,9 @@ namespace RSerPool.Sessions;
 /// request until the first has been outstanding longer than the 95th percentile of the expected
 /// latency, which bounds the extra load near 5%; Finagle's backup requests pick their delay from a
 /// latency percentile the same way. A fixed window keeps the memory bounded and lets the delay follow
-/// a pool that slows down or speeds up within a hundred requests.
+/// a pool that slows down or speeds up within a hundred requests. The window is kept across failovers:
+/// a pool's elements serve the same requests, and a slower new element's hedged requests enter it at
+/// once (with the time until the standby answered, a lower bound of theirs).
 /// </remarks>
 internal sealed class RoundTripWindow
 {
@@ -30,10 +32,16 @@ internal sealed class RoundTripWindow
     /// <summary>The shortest delay given: timers do not fire sooner than this anyway.</summary>
     internal static readonly TimeSpan Floor = TimeSpan.FromTicks(1000); // 0.1 ms
 
+    /// <summary>Round trips taken between two sorts of the window: a quantile may lag that far behind.</summary>
+    internal const int SortEvery = 10;
+
     private readonly object _gate = new();
     private readonly long[] _ticks = new long[Capacity];
+    private readonly long[] _sorted = new long[Capacity];
     private int _count;
     private int _next;
+    private int _sortedCount; // how many of _sorted hold the window as of its last sort
+    private int _addedSinceSort;
 
     /// <summary>How many round trips are held (at most <see cref="Capacity"/>).</summary>
     public int Count
@@ -60,6 +68,7 @@ internal sealed class RoundTripWindow
             _ticks[_next] = roundTrip.Ticks;
             _next = (_next + 1) % Capacity;
             _count = Math.Min(_count + 1, Capacity);
+            _addedSinceSort++;
         }
     }
 
@@ -67,26 +76,48 @@ internal sealed class RoundTripWindow
     /// The <paramref name="quantile"/> (0 to 1, nearest rank) of the round trips held, never under
     /// <see cref="Floor"/>; null while fewer than <paramref name="minimumSamples"/> are held.
     /// </summary>
+    /// <remarks>
+    /// Asked before every hedged request: the window is sorted again only once <see cref="SortEvery"/>
+    /// round trips have come since the last sort (or while it holds fewer than that), not on every call.
+    /// </remarks>
     public TimeSpan? Quantile(double quantile, int minimumSamples = MinimumSamples)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quantile, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quantile, 1.0);
-        Span<long> sorted = stackalloc long[Capacity];
-        int count;
         lock (_gate)
         {
-            count = _count;
-            if (count == 0 || count < minimumSamples)
+            if (_count == 0 || _count < minimumSamples)
             {
                 return null;
             }
 
-            _ticks.AsSpan(0, count).CopyTo(sorted);
-        }
+            if (_addedSinceSort >= SortEvery || (_addedSinceSort > 0 && _count < Capacity))
+            {
+                Array.Copy(_ticks, _sorted, _count);
+                InsertionSort(_sorted.AsSpan(0, _count));
+                _sortedCount = _count;
+                _addedSinceSort = 0;
+            }
 
-        sorted = sorted[..count];
-        sorted.Sort();
-        int rank = Math.Max(1, (int)Math.Ceiling(quantile * count)); // nearest-rank: the smallest value with at least that share at or below it
-        return TimeSpan.FromTicks(Math.Max(sorted[rank - 1], Floor.Ticks));
+            int rank = Math.Max(1, (int)Math.Ceiling(quantile * _sortedCount)); // nearest rank: the smallest value with at least that share at or below it
+            return TimeSpan.FromTicks(Math.Max(_sorted[rank - 1], Floor.Ticks));
+        }
+    }
+
+    /// <summary>Sorts at most <see cref="Capacity"/> values: plain code, no comparer, nothing to compile on first use.</summary>
+    private static void InsertionSort(Span<long> values)
+    {
+        for (int i = 1; i < values.Length; i++)
+        {
+            long value = values[i];
+            int j = i - 1;
+            while (j >= 0 && values[j] > value)
+            {
+                values[j + 1] = values[j];
+                j--;
+            }
+
+            values[j + 1] = value;
+        }
     }
 }

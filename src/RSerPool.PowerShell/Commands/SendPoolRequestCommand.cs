@@ -141,9 +141,11 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
     /// written. When the standby answers first, the session moves to it and the slow element becomes the
     /// standby. Needs -Idempotent; only for answers of one message, on sessions without an ASAP cookie or
     /// an -OnFailover script block. Pick a delay well above the element's usual round trip: every hedge
-    /// is a second request to the standby.
+    /// is a second request to the standby. With -AdaptiveHedge it is the longest delay instead. Hedging
+    /// needs a standby, so it is for -Session (a session opened by -PoolHandle or -PoolElement for one
+    /// call has none).
     /// </summary>
-    /// <value>The default is not to hedge.</value>
+    /// <value>The default is not to hedge (unless -AdaptiveHedge is given).</value>
     [Parameter]
     [ValidateRange(0.001, 86_400)]
     public double HedgeAfterSec { get; set; }
@@ -169,9 +171,14 @@ public sealed class SendPoolRequestCommand : RegistrarCmdletBase
 
         if ((HedgeAfterSec > 0 || AdaptiveHedge.IsPresent) && !Idempotent.IsPresent)
         {
-            string hedge = AdaptiveHedge.IsPresent ? "-AdaptiveHedge" : "-HedgeAfterSec";
+            string hedge = (HedgeAfterSec > 0, AdaptiveHedge.IsPresent) switch
+            {
+                (true, true) => "-AdaptiveHedge and -HedgeAfterSec",
+                (false, true) => "-AdaptiveHedge",
+                _ => "-HedgeAfterSec",
+            };
             ThrowTerminatingError(ErrorRecords.Validation(ErrorRecords.HedgeNeedsIdempotent,
-                $"{hedge} sends the request to a second element, so the request must be safe to run twice.", AdaptiveHedge.IsPresent ? hedge : HedgeAfterSec,
+                $"{hedge} sends the request to a second element, so the request must be safe to run twice.", HedgeAfterSec > 0 ? HedgeAfterSec : true,
                 $"Add -Idempotent if the request may run twice, or leave out {hedge}."));
         }
 

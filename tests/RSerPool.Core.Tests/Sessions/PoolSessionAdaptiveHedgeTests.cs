@@ -93,21 +93,70 @@ public sealed class PoolSessionAdaptiveHedgeTests
     }
 
     [Fact]
-    public async Task TheStandbysAnswerToAHedge_IsNotARoundTrip_ThenItsOwnAnswersAre()
+    public async Task TheStandbyAnswersAHedge_TheElementCountsWithTheTimeUntilThen_ALowerBoundOfItsRoundTrip()
     {
-        // Karn's rule (RFC 6298 §3): the standby's answer came for a send made later than the one timed.
+        // Left out, the slowest requests would never enter the window, and its 95th percentile would fall.
         await using var pool = new SessionHarness();
         pool.A.OnUserMessage = Behaviors.Ignore;
         PoolSession session = await pool.OpenAsync(WithStandby);
         await WaitForStandbyAsync(session, pool.B);
 
-        SessionReply hedged = await session.RequestAsync(Bytes("one"), Adaptive with { HedgeAfter = TimeSpan.FromMilliseconds(20) }).Within();
-        Assert.Equal(pool.B.Identifier, hedged.Element.Identifier);
-        Assert.Null(session.RoundTripTime);
+        SessionReply hedged = await session.RequestAsync(Bytes("one"), Adaptive with { HedgeAfter = TimeSpan.FromMilliseconds(50) }).Within();
 
-        SessionReply next = await session.RequestAsync(Bytes("two"), Plain).Within();
-        Assert.Equal(pool.B.Identifier, next.Element.Identifier);
+        Assert.Equal(pool.B.Identifier, hedged.Element.Identifier);
+        TimeSpan measured = Assert.NotNull(session.RoundTripTime);
+        Assert.True(measured >= TimeSpan.FromMilliseconds(50), $"measured {measured}: at least the delay the hedge waited");
+        Assert.Equal(hedged.RoundTrip, measured);
+    }
+
+    [Fact]
+    public async Task TheElementAnswersAfterTheHedgeLeft_ItsWholeRoundTripCounts()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = async (c, m) =>
+        {
+            await Task.Delay(100);
+            await Behaviors.Echo(c, m);
+        };
+        pool.B.OnUserMessage = Behaviors.Ignore;
+        PoolSession session = await pool.OpenAsync(WithStandby);
+        await WaitForStandbyAsync(session, pool.B);
+
+        SessionReply reply = await session.RequestAsync(Bytes("slow"), Adaptive with { HedgeAfter = TimeSpan.FromMilliseconds(5) }).Within();
+
+        Assert.True(reply.Hedged);
+        Assert.Equal(pool.A.Identifier, reply.Element.Identifier);
+        TimeSpan measured = Assert.NotNull(session.RoundTripTime);
+        Assert.True(measured >= TimeSpan.FromMilliseconds(100), $"measured {measured}: the element's own answer, after its 100 ms");
+    }
+
+    [Fact]
+    public async Task ARequestResentAfterAFailover_IsNotARoundTrip()
+    {
+        // Karn's rule (RFC 6298 §3): the answer may be to either send.
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Abort;
+        PoolSession session = await pool.OpenAsync();
+
+        SessionReply reply = await session.RequestAsync(Bytes("req"), Plain).Within();
+
+        Assert.Equal(2, reply.Attempts);
+        Assert.Equal(pool.B.Identifier, reply.Element.Identifier);
+        Assert.Null(session.RoundTripTime);
+        await session.RequestAsync(Bytes("next"), Plain).Within();
         Assert.NotNull(session.RoundTripTime);
+    }
+
+    [Fact]
+    public async Task AnAnswerEndedByATerminator_IsNotARoundTrip()
+    {
+        await using var pool = new SessionHarness();
+        PoolSession session = await pool.OpenAsync();
+
+        SessionReply reply = await session.RequestAsync(Bytes("line\n"), Plain with { Terminator = Bytes("\n") }).Within();
+
+        Assert.Equal("line\n", Text(reply));
+        Assert.Null(session.RoundTripTime);
     }
 
     [Fact]

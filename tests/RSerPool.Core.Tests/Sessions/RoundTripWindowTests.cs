@@ -59,6 +59,27 @@ public sealed class RoundTripWindowTests
     }
 
     [Fact]
+    public void AFullWindow_IsSortedAgainEveryTenRoundTrips()
+    {
+        var window = new RoundTripWindow();
+        for (int i = 0; i < RoundTripWindow.Capacity; i++)
+        {
+            window.Add(Ms(1));
+        }
+
+        Assert.Equal(Ms(1), window.Quantile(1));
+        for (int i = 1; i < RoundTripWindow.SortEvery; i++)
+        {
+            window.Add(Ms(9));
+            Assert.Equal(Ms(1), window.Quantile(1)); // not yet: the last sort stands
+        }
+
+        window.Add(Ms(9));
+        Assert.Equal(Ms(9), window.Quantile(1));
+        Assert.Equal(Ms(1), window.Quantile(0.9)); // 90 of 1 ms, 10 of 9 ms
+    }
+
+    [Fact]
     public void AFewStalls_DoNotMoveThe95thPercentile()
     {
         // Why not SRTT + 4*RTTVAR: three stalls of 40 ms among answers of 1-2 ms.
