@@ -139,6 +139,10 @@ public static partial class Program
         RateLoop measured = default;
         int gcsAtStart = 0, gcs = 0; // gen0 collections while measured
         var quiet = new CompilerQuiet(MaxWarmup);
+        // Hedged (a diagnostic): the measured round trips, and how many came at or past a fixed delay
+        // without a hedge (answers already there when the timer ran).
+        var roundTrips = new List<double>(hedge is null ? 0 : 100_000);
+        int unhedgedPastDelay = 0;
         for (int phase = 0; phase < 2; phase++)
         {
             var loop = new RateLoop(phase == 0 ? warmup : duration);
@@ -147,6 +151,11 @@ public static partial class Program
                 BinaryPrimitives.WriteUInt64LittleEndian(request, ++seq);
                 SessionReply reply = await session.RequestAsync(request, options);
                 bad += Matches(reply.Messages[0].Data.Span, request) ? 0 : 1;
+                if (phase == 1 && hedge is not null && roundTrips.Count < roundTrips.Capacity)
+                {
+                    roundTrips.Add(reply.RoundTrip.TotalMilliseconds);
+                    unhedgedPastDelay += !reply.Hedged && hedge.HedgeAfter is { } after && !hedge.AdaptiveHedge && reply.RoundTrip >= after ? 1 : 0;
+                }
             }
             while (phase == 0 ? WarmingUp(ref loop, quiet) : loop.Next());
 
@@ -162,7 +171,7 @@ public static partial class Program
         }
 
         Result($"impl=ours n={measured.Count} bad={bad} seconds={measured.Seconds:0.0000} rate={measured.Rate:0.0} cpu_us_per_req={measured.CpuMicrosecondsPerIteration:0} pe={session.CurrentElement?.IdentifierText} failovers={session.FailoverCount} gcs={gcs}" +
-            (hedge is null ? "" : $" hedges={session.HedgeCount} rtt_ms={session.RoundTripTime?.TotalMilliseconds ?? 0:0.00}"));
+            (hedge is null ? "" : $" hedges={session.HedgeCount} rtt_ms={session.RoundTripTime?.TotalMilliseconds ?? 0:0.00} {Percentiles(roundTrips)} unhedged_past_delay={unhedgedPastDelay}"));
         return bad == 0 ? 0 : 1;
     }
 
@@ -486,6 +495,19 @@ public static partial class Program
     private static bool Matches(ReadOnlySpan<byte> answer, ReadOnlySpan<byte> request) => answer.SequenceEqual(request);
 
     private static void Result(string text) => Console.WriteLine("RESULT " + text);
+
+    /// <summary>p50, p90, p99 and the largest of some round trips (ms), as KEY=VALUE fields.</summary>
+    private static string Percentiles(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return "p50_ms=0";
+        }
+
+        values.Sort();
+        double At(double q) => values[Math.Min(values.Count - 1, (int)(q * values.Count))];
+        return string.Create(CultureInfo.InvariantCulture, $"p50_ms={At(0.5):0.00} p90_ms={At(0.9):0.00} p99_ms={At(0.99):0.00} max_ms={values[^1]:0.0}");
+    }
 
     private static long Long(string text) => long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

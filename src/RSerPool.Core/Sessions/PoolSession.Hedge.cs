@@ -67,27 +67,23 @@ public sealed partial class PoolSession
     private async Task<HedgedAnswer> HedgeAsync(IMessageChannel primary, PoolElement primaryElement, ReadOnlyMemory<byte> request,
         RequestOptions options, long sentAt, CancellationTokenSource waits)
     {
-        // The timer is armed first, for what is left of the delay since the send began: the receive's
-        // set-up below (a recvmsg, an epoll_ctl) would otherwise be added to every hedge's delay, and
-        // under the lab's emulated CPU the hedges left 0.8-2.3 ms after their 3 ms were up.
-        using var delay = new CancellationTokenSource();
         TimeSpan hedgeAfter = HedgeDelay(options);
-        Task timer = StartHedgeTimer(primary, HedgeDue(hedgeAfter, sentAt), delay.Token);
 
         // Each side's control messages wait until it has won: the loser's cookie or business card is not the session's.
         var firstControl = new List<byte[]>();
-        Task<Answer> first = ReceiveWithoutBlocking(primary, options, firstControl, waits.Token);
-        if (!first.IsCompleted)
+        Task<Answer> first;
+        if (primary is Transport.Sctp.SctpChannel sctp && Transport.Sctp.ReadinessPoller.MayBlock && Transport.Sctp.ReadinessPoller.Shared.HasIdleThread)
         {
-            await Task.WhenAny(first, timer).ConfigureAwait(false);
+            // A request loop on a poller thread (as a blocking receive may, while another poller thread
+            // serves the other associations): one ppoll for what is left of the delay, then the answer
+            // read here, or the hedge.
+            first = sctp.WaitReadable(HedgeDue(hedgeAfter, sentAt), waits.Token)
+                ? ReceiveAnswerAsync(primary, options, waits.Token, firstControl).AsTask()
+                : ReceiveWithoutBlocking(primary, options, firstControl, waits.Token);
         }
-
-        if (!timer.IsCompleted)
+        else
         {
-            delay.Cancel(); // stops the timer when the answer came first
-
-            // And waits until it has stopped: a timer still completing could otherwise disarm the next request's.
-            await timer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            first = await ReceiveUntilDueAsync(primary, options, HedgeDue(hedgeAfter, sentAt), firstControl, waits.Token).ConfigureAwait(false);
         }
 
         Standby? standby = Volatile.Read(ref _standby);
@@ -170,6 +166,31 @@ public sealed partial class PoolSession
         _logger.LogInformation("Pool element {Standby} answered the hedged request before {Element}; the session moves to it (failover #{Count})",
             standby.Element, primaryElement, FailoverCount);
         return new HedgedAnswer(second.Result, standby.Element, Hedged: true);
+    }
+
+    /// <summary>The element's answer, started and waited for until it comes or <paramref name="due"/> has passed (then still running).</summary>
+    private async Task<Task<Answer>> ReceiveUntilDueAsync(IMessageChannel primary, RequestOptions options, TimeSpan due, List<byte[]> control, CancellationToken cancellationToken)
+    {
+        // The timer is armed first, for what is left of the delay since the send began: the receive's
+        // set-up below (a recvmsg, an epoll_ctl) would otherwise be added to every hedge's delay, and
+        // under the lab's emulated CPU the hedges left 0.8-2.3 ms after their 3 ms were up.
+        using var delay = new CancellationTokenSource();
+        Task timer = StartHedgeTimer(primary, due, delay.Token);
+        Task<Answer> first = ReceiveWithoutBlocking(primary, options, control, cancellationToken);
+        if (!first.IsCompleted)
+        {
+            await Task.WhenAny(first, timer).ConfigureAwait(false);
+        }
+
+        if (!timer.IsCompleted)
+        {
+            delay.Cancel(); // stops the timer when the answer came first
+
+            // And waits until it has stopped: a timer still completing could otherwise disarm the next request's.
+            await timer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        return first;
     }
 
     /// <summary>
