@@ -68,6 +68,7 @@ public sealed partial class PoolSession
         RequestOptions options, long sentAt, CancellationTokenSource waits)
     {
         TimeSpan hedgeAfter = HedgeDelay(options);
+        TimeSpan due = HedgeDue(hedgeAfter, sentAt);
 
         // Each side's control messages wait until it has won: the loser's cookie or business card is not the session's.
         var firstControl = new List<byte[]>();
@@ -77,13 +78,13 @@ public sealed partial class PoolSession
             // A request loop on a poller thread (as a blocking receive may, while another poller thread
             // serves the other associations): one ppoll for what is left of the delay, then the answer
             // read here, or the hedge.
-            first = sctp.WaitReadable(HedgeDue(hedgeAfter, sentAt), waits.Token)
+            first = sctp.WaitReadable(due, waits.Token)
                 ? ReceiveAnswerAsync(primary, options, waits.Token, firstControl).AsTask()
                 : ReceiveWithoutBlocking(primary, options, firstControl, waits.Token);
         }
         else
         {
-            first = await ReceiveUntilDueAsync(primary, options, HedgeDue(hedgeAfter, sentAt), firstControl, waits.Token).ConfigureAwait(false);
+            first = await ReceiveUntilDueAsync(primary, options, due, firstControl, waits.Token).ConfigureAwait(false);
         }
 
         Standby? standby = Volatile.Read(ref _standby);

@@ -40,7 +40,7 @@ internal sealed class RoundTripWindow
     private readonly long[] _sorted = new long[Capacity];
     private int _count;
     private int _next;
-    private int _sortedCount; // how many of _sorted hold the window as of its last sort
+    private int _sortedCount; // how many round trips _sorted holds, as of its last sort
     private int _addedSinceSort;
 
     /// <summary>How many round trips are held (at most <see cref="Capacity"/>).</summary>
@@ -77,8 +77,8 @@ internal sealed class RoundTripWindow
     /// <see cref="Floor"/>; null while fewer than <paramref name="minimumSamples"/> are held.
     /// </summary>
     /// <remarks>
-    /// Asked before every hedged request: the window is sorted again only once <see cref="SortEvery"/>
-    /// round trips have come since the last sort (or while it holds fewer than that), not on every call.
+    /// Asked before every hedged request: the window is sorted again when it has grown since the last
+    /// sort, and once full only after <see cref="SortEvery"/> more round trips, not on every call.
     /// </remarks>
     public TimeSpan? Quantile(double quantile, int minimumSamples = MinimumSamples)
     {
@@ -91,7 +91,7 @@ internal sealed class RoundTripWindow
                 return null;
             }
 
-            if (_addedSinceSort >= SortEvery || (_addedSinceSort > 0 && _count < Capacity))
+            if (_sortedCount < _count || _addedSinceSort >= SortEvery)
             {
                 Array.Copy(_ticks, _sorted, _count);
                 InsertionSort(_sorted.AsSpan(0, _count));
