@@ -111,30 +111,37 @@ public sealed partial class PoolSession
             return;
         }
 
-        Task work = Task.Run(async () =>
+        TrackBackground(RunDeferredWorkAsync(retired, standby));
+    }
+
+    /// <remarks>
+    /// Called, not queued with Task.Run: the wait is a timer's, and nothing reaches the thread pool
+    /// until it fires. Queued at once, the work woke a pool worker and the pool's gate thread just as
+    /// the answer went back to the caller, and perf in the lab caught two workers spinning in
+    /// sched_yield there, on one of the guest's two CPUs, while the new element was answering.
+    /// </remarks>
+    private async Task RunDeferredWorkAsync(IMessageChannel? retired, bool standby)
+    {
+        await Task.Delay(FollowUpDelay).ConfigureAwait(false);
+        if (retired is not null)
         {
-            await Task.Delay(FollowUpDelay).ConfigureAwait(false);
-            if (retired is not null)
-            {
-                await CloseAsync(retired, null).ConfigureAwait(false); // already off the caller's path
-            }
+            await CloseAsync(retired, null).ConfigureAwait(false); // already off the caller's path
+        }
 
-            while (_retirements.TryDequeue(out Retirement? dead))
-            {
-                await RetireStandbyAsync(dead.Standby, dead.Failure).ConfigureAwait(false);
-            }
+        while (_retirements.TryDequeue(out Retirement? dead))
+        {
+            await RetireStandbyAsync(dead.Standby, dead.Failure).ConfigureAwait(false);
+        }
 
-            while (_followUps.TryDequeue(out FollowUp? followUp))
-            {
-                await RunFollowUpAsync(followUp).ConfigureAwait(false);
-            }
+        while (_followUps.TryDequeue(out FollowUp? followUp))
+        {
+            await RunFollowUpAsync(followUp).ConfigureAwait(false);
+        }
 
-            if (standby)
-            {
-                OpenStandbyInBackground();
-            }
-        }, CancellationToken.None);
-        TrackBackground(work);
+        if (standby)
+        {
+            OpenStandbyInBackground();
+        }
     }
 
     /// <summary>

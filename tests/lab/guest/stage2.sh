@@ -97,6 +97,11 @@ done
 # sbin for ip/nft/modprobe, after whatever PATH the caller had.
 path=$(env_get PATH)
 envs+=("PATH=${path:-/usr/local/bin:/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin")
+# TZ set (to the same zone): with TZ unset, glibc's localtime() stats /etc/localtime again on every
+# call, and here that symlink lives on the host's root over 9p. rsplib stamps each log line that
+# way: perf in the guest caught a standby rspserver in p9_client_readlink for 4 ms before it
+# answered a request, while a killed element's exit held the same 9p channel with its closes.
+[ -n "$(env_get TZ)" ] || envs+=("TZ=:/etc/localtime")
 
 cd "$LAB_CWD" || fail "cannot cd to $LAB_CWD"
 if [ "$MODE" = vm ]; then read -r up _ </proc/uptime; echo "$up" >"$RUN/boot_to_cmd"; fi
