@@ -105,7 +105,9 @@ public sealed class PoolSessionAdaptiveHedgeTests
 
         Assert.Equal(pool.B.Identifier, hedged.Element.Identifier);
         TimeSpan measured = Assert.NotNull(session.RoundTripTime);
-        Assert.True(measured >= TimeSpan.FromMilliseconds(50), $"measured {measured}: at least the delay the hedge waited");
+        // 45, not 50: off SCTP the delay is a Task.Delay, whose coarse clock (4 ms ticks on Linux) let it
+        // end 0.4 ms short on the Stopwatch once in CI. The standby alone answers in well under 5 ms.
+        Assert.True(measured >= TimeSpan.FromMilliseconds(45), $"measured {measured}: at least the delay the hedge waited");
         Assert.Equal(hedged.RoundTrip, measured);
     }
 
