@@ -5,7 +5,11 @@ namespace RSerPool.Transport.Interop;
 
 internal static partial class Libc
 {
+    // No SetLastError: the request loop's hot call. The generated stub would clear errno before the call
+    // and copy it to the runtime's per-thread slot after, on every call; the caller reads errno with
+    // Marshal.GetLastSystemError() right after a failed call instead, the same read the stub does
+    // (also after the return to managed code), only when there is an error to read.
     /// <summary>recvmsg(2); the only way to read the PPID (SCTP_RCVINFO) and notifications (MSG_NOTIFICATION).</summary>
-    [LibraryImport(LibraryName, EntryPoint = "recvmsg", SetLastError = true)]
+    [LibraryImport(LibraryName, EntryPoint = "recvmsg")]
     internal static unsafe partial nint RecvMsg(IntPtr socket, MessageHeader* message, int flags);
 }

@@ -13,14 +13,60 @@ namespace RSerPool.Transport.Sctp;
 internal sealed partial class SctpChannel
 {
     /// <inheritdoc />
-    public async ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken)
+    public ValueTask<ChannelMessage> ReceiveAsync(CancellationToken cancellationToken)
     {
-        ReceiveResult result = await TryReceiveAsync(cancellationToken).ConfigureAwait(false);
+        // Not async methods, this and the blocking read below: a request loop's answers nearly all
+        // complete synchronously, and perf in the lab counted the state machines' frames (start,
+        // move-next, the builder's task) in every request. What waits goes the async way.
+        ValueTask<ReceiveResult> pending = TryReceiveAsync(cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitMessageAsync(pending);
+        }
+
+        ReceiveResult result = pending.Result;
+        return result.Failure is { } failure ? ValueTask.FromException<ChannelMessage>(failure) : new ValueTask<ChannelMessage>(result.Message);
+    }
+
+    private static async ValueTask<ChannelMessage> AwaitMessageAsync(ValueTask<ReceiveResult> pending)
+    {
+        ReceiveResult result = await pending.ConfigureAwait(false);
         return result.Failure is { } failure ? throw failure : result.Message;
     }
 
     /// <inheritdoc />
-    public async ValueTask<ReceiveResult> TryReceiveAsync(CancellationToken cancellationToken)
+    public ValueTask<ReceiveResult> TryReceiveAsync(CancellationToken cancellationToken)
+    {
+        // The answer to a request, awaited on the poller thread that delivered the previous one (a
+        // request loop): read it there with one blocking recvmsg, as a C client does, instead of
+        // re-arming epoll and waking a poller thread again. Under the lab's emulated CPU a system
+        // call is expensive: this is two per request (sendmsg, recvmsg) instead of four (sendmsg,
+        // epoll_ctl, epoll_wait, recvmsg). Only while another poller thread waits in epoll_wait, so
+        // the other associations are still served.
+        if (Volatile.Read(ref _disposed) == 0 && _failure is null && Volatile.Read(ref _justSent)
+            && ReadinessPoller.MayBlock && ReadinessPoller.Shared.HasIdleThread)
+        {
+            _justSent = false;
+            var assembler = new MessageAssembler(_options.MaxMessageSize);
+            try
+            {
+                return new ValueTask<ReceiveResult>(ReceiveBlocking(ref assembler, cancellationToken));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<ReceiveResult>(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                return ValueTask.FromException<ReceiveResult>(e);
+            }
+        }
+
+        return TryReceiveWaitingAsync(cancellationToken);
+    }
+
+    /// <summary>The receive that may wait: on the poller (epoll), for a channel without a blocking reader.</summary>
+    private async ValueTask<ReceiveResult> TryReceiveWaitingAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_failure is not null)
@@ -37,17 +83,6 @@ internal sealed partial class SctpChannel
         ChannelMessage message = default;
         bool waitFirst = Volatile.Read(ref _justSent);
         _justSent = false;
-
-        // The answer to a request, awaited on the poller thread that delivered the previous one (a
-        // request loop): read it there with one blocking recvmsg, as a C client does, instead of
-        // re-arming epoll and waking a poller thread again. Under the lab's emulated CPU a system
-        // call is expensive: this is two per request (sendmsg, recvmsg) instead of four (sendmsg,
-        // epoll_ctl, epoll_wait, recvmsg). Only while another poller thread waits in epoll_wait, so
-        // the other associations are still served.
-        if (waitFirst && ReadinessPoller.MayBlock && ReadinessPoller.Shared.HasIdleThread)
-        {
-            return ReceiveBlocking(ref assembler, cancellationToken);
-        }
 
         while (true)
         {
@@ -277,7 +312,7 @@ internal sealed partial class SctpChannel
                 nint n = Libc.RecvMsg(_socket.Handle, &header, flags);
                 if (n < 0)
                 {
-                    int errno = Marshal.GetLastPInvokeError();
+                    int errno = Marshal.GetLastSystemError(); // RecvMsg: no SetLastError (see there)
                     if (errno is Libc.EAGAIN or Libc.EINTR || (errno == 107 /* ENOTCONN while connecting */ && !block))
                     {
                         return ReceiveStatus.WouldBlock;

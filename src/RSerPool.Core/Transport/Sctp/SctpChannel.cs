@@ -100,13 +100,42 @@ internal sealed partial class SctpChannel : IMessageChannel
     }
 
     /// <inheritdoc />
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> message, uint payloadProtocolId, ushort stream, CancellationToken cancellationToken)
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, uint payloadProtocolId, ushort stream, CancellationToken cancellationToken)
     {
-        ThrowIfUnusable();
+        // Not an async method: a send that the kernel takes at once (nearly all) completes here without
+        // an async state machine, whose frames perf in the lab counted in every request of a loop.
+        // Everything else (a failed or closed channel, cancellation, a full send buffer, an error)
+        // goes the async way, so its exceptions still arrive through the returned task.
+        if (_failure is null && Volatile.Read(ref _disposed) == 0 && !cancellationToken.IsCancellationRequested)
+        {
+            int errno = TrySend(message.Span, payloadProtocolId, stream);
+            if (errno == 0)
+            {
+                Volatile.Write(ref _justSent, true);
+                return ValueTask.CompletedTask;
+            }
+
+            return SendSlowAsync(message, payloadProtocolId, stream, errno, cancellationToken);
+        }
+
+        return SendSlowAsync(message, payloadProtocolId, stream, NotTried, cancellationToken);
+    }
+
+    /// <summary>SendSlowAsync's errno before any attempt.</summary>
+    private const int NotTried = -1;
+
+    /// <summary>A send that did not complete at once: the channel's state checked, retried while the send buffer is full, else the failure.</summary>
+    private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> message, uint payloadProtocolId, ushort stream, int errno, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int errno = TrySend(message.Span, payloadProtocolId, stream);
+            if (errno == NotTried)
+            {
+                ThrowIfUnusable();
+                cancellationToken.ThrowIfCancellationRequested();
+                errno = TrySend(message.Span, payloadProtocolId, stream);
+            }
+
             if (errno == 0)
             {
                 Volatile.Write(ref _justSent, true);
@@ -119,6 +148,7 @@ internal sealed partial class SctpChannel : IMessageChannel
                 // descriptor, and a zero-byte send is an error on SCTP, so back off briefly; this path
                 // is only hit when the peer stops reading.
                 await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+                errno = NotTried;
                 continue;
             }
 
@@ -226,7 +256,7 @@ internal sealed partial class SctpChannel : IMessageChannel
             var iov = new Libc.IoVector { Base = data, Length = (nuint)message.Length };
             var header = new Libc.MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlSize };
             nint n = Libc.SendMsg(_socket.Handle, &header, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-            return n >= 0 ? 0 : Marshal.GetLastPInvokeError();
+            return n >= 0 ? 0 : Marshal.GetLastSystemError(); // SendMsg: no SetLastError (see there)
         }
     }
 
