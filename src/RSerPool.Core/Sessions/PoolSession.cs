@@ -43,7 +43,7 @@ public sealed partial class PoolSession : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<Retirement> _retirements = new();
     private int _standbyStarting;
     private int _busy;
-    private CancellationTokenSource? _requestTimer;
+    private RequestDeadline? _requestDeadline;
     private readonly RoundTripWindow _roundTrips = new();
 
     internal PoolSession(PoolHandle poolHandle, ISessionHost host, IElementConnector connector, SessionOptions options, ILogger logger)
@@ -302,7 +302,7 @@ public sealed partial class PoolSession : IAsyncDisposable
             await retired.DisposeAsync().ConfigureAwait(false);
         }
 
-        Interlocked.Exchange(ref _requestTimer, null)?.Dispose();
+        Interlocked.Exchange(ref _requestDeadline, null)?.Dispose();
         Interlocked.Exchange(ref _hedgeTimer, null)?.Dispose();
     }
 
