@@ -35,14 +35,7 @@ internal struct MessageAssembler
         if (_buffer is null || _buffer.Length - _length < part.Length)
         {
             int size = _buffer is null && endOfRecord ? part.Length : Math.Min(_maxSize, Math.Max(part.Length + _length, (_buffer?.Length ?? 0) * 2));
-            if (_buffer is null)
-            {
-                _buffer = new byte[size]; // the usual case: a whole message in one read
-            }
-            else
-            {
-                Array.Resize(ref _buffer, size);
-            }
+            Array.Resize(ref _buffer, size);
         }
 
         part.CopyTo(_buffer.AsSpan(_length));

@@ -43,7 +43,7 @@ internal sealed partial class SctpChannel
         // call is expensive: this is two per request (sendmsg, recvmsg) instead of four (sendmsg,
         // epoll_ctl, epoll_wait, recvmsg). Only while another poller thread waits in epoll_wait, so
         // the other associations are still served.
-        if (Volatile.Read(ref _disposed) == 0 && _failure is null && Volatile.Read(ref _justSent)
+        if (IsConnected && Volatile.Read(ref _justSent)
             && ReadinessPoller.MayBlock && ReadinessPoller.Shared.HasIdleThread)
         {
             _justSent = false;

@@ -106,7 +106,7 @@ internal sealed partial class SctpChannel : IMessageChannel
         // an async state machine, whose frames perf in the lab counted in every request of a loop.
         // Everything else (a failed or closed channel, cancellation, a full send buffer, an error)
         // goes the async way, so its exceptions still arrive through the returned task.
-        if (_failure is null && Volatile.Read(ref _disposed) == 0 && !cancellationToken.IsCancellationRequested)
+        if (IsConnected && !cancellationToken.IsCancellationRequested)
         {
             int errno = TrySend(message.Span, payloadProtocolId, stream);
             if (errno == 0)
