@@ -17,7 +17,8 @@
 #      goes to the standby; the first answer wins).
 # Usage (as root, from anywhere): benchmarks/lab/session-bench.sh
 # Knobs (environment): BENCH_WARMUP (s, 5), BENCH_SECONDS (s per rate measurement, 5),
-# BENCH_ROUNDS (rate rounds, alternating the drivers, 3), BENCH_RUNS (failover runs, 5),
+# BENCH_ROUNDS (rate rounds, 6: the drivers run in reverse order in even rounds, and the sessions
+# meet each of the three elements twice), BENCH_RUNS (failover runs, 5),
 # BENCH_FAILOVER_WARMUP (failover runs before those, not counted, 2: see FailoverWarmups in
 # RSerPool.LabBench; the first failover through a code path is slow in any fresh .NET process),
 # BENCH_SIZE (request bytes, 64), BENCH_HEDGE (the hedged drivers, one run of part c's each: a delay in ms, "auto"
@@ -39,7 +40,7 @@ if [ "${1:-}" = --restart-pe ]; then   # the failover drivers' hook, in the lab
     exit
 fi
 
-export BENCH_WARMUP=${BENCH_WARMUP:-5} BENCH_SECONDS=${BENCH_SECONDS:-5} BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+export BENCH_WARMUP=${BENCH_WARMUP:-5} BENCH_SECONDS=${BENCH_SECONDS:-5} BENCH_ROUNDS=${BENCH_ROUNDS:-6}
 export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SIZE=${BENCH_SIZE:-64} BENCH_PARTS=${BENCH_PARTS:-a b c}
 export BENCH_FAILOVER_WARMUP=${BENCH_FAILOVER_WARMUP:-2}
 
@@ -49,7 +50,7 @@ if [ -z "${LAB_RUN_DIR:-}" ]; then
     bench_build
     bench_log "host load: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine skews TCG timings)"
     LAB_PASS_ENV="${LAB_PASS_ENV:-} BENCH_DLL BENCH_R2R BENCH_FAILOVER_CMD BENCH_OURS_ENV BENCH_WARMUP BENCH_SECONDS BENCH_ROUNDS BENCH_RUNS BENCH_FAILOVER_WARMUP BENCH_SIZE BENCH_HEDGE BENCH_HEDGE_RATE BENCH_PARTS BENCH_CAPTURE BENCH_SETTLE BENCH_TIMELINE" \
-        exec bash tests/lab/run.sh --timeout 1200 -- bash "$self" "$@"
+        exec bash tests/lab/run.sh --timeout 1800 -- bash "$self" "$@"
 fi
 
 # ---- Inside the lab ---------------------------------------------------------------------------
@@ -108,21 +109,44 @@ part c && "${ours_fo[@]}" transport $raw_server 1 1 "$z" >/dev/null   # the fail
 "$BENCH_BIN/echo-raw" client $raw_server 1 1 "$z" >/dev/null
 
 declare -a r_session=() r_transport=() r_rsplib_raw=()
-for round in $(seq 1 "$BENCH_ROUNDS"); do
-    part a || part b || break
-    # a. one session against the pool; the bare client goes straight to element 1.
-    part a && run session-ours "${ours[@]}" session $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z"
-    part a && run session-rsplib "$BENCH_BIN/echo-rsplib" rate $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z"
-    part a && run session-raw "$BENCH_BIN/echo-raw" client 10.255.255.1:7601 "$w" "$s" "$z" raw-c-to-rspserver
-    # (diagnostic: our transport alone straight to the same element, no session layer)
-    part a && run session-ourtransport "${ours[@]}" transport 10.255.255.1:7601 "$w" "$s" "$z"
-    # (diagnostic, BENCH_HEDGE_RATE=1: the same session over a standby with each BENCH_HEDGE's hedging)
-    if part a && [ "${BENCH_HEDGE_RATE:-0}" = 1 ]; then
-        for h in ${BENCH_HEDGE:-3 auto}; do run "session-ours-hedge-$h" "${ours[@]}" session $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z" "hedge=$h"; done
+# One round's drivers, in the order of odd rounds; even rounds run them in reverse, so neither side
+# of a ratio always runs first (a slow spell of the host at a round's start or end hits both sides).
+round_steps() {
+    if part a; then
+        # a. one session against the pool; the bare client goes straight to element 1.
+        echo session-ours
+        echo session-rsplib
+        echo session-raw
+        # (diagnostic: our transport alone straight to the same element, no session layer)
+        echo session-ourtransport
+        # (diagnostic, BENCH_HEDGE_RATE=1: the same session over a standby with each BENCH_HEDGE's hedging)
+        if [ "${BENCH_HEDGE_RATE:-0}" = 1 ]; then
+            for h in ${BENCH_HEDGE:-3 auto}; do echo "session-ours-hedge-$h"; done
+        fi
     fi
     # b. transports alone against the raw echo server.
-    part b && run transport-raw "$BENCH_BIN/echo-raw" client $raw_server "$w" "$s" "$z" raw-c
-    part b && run transport-ours "${ours[@]}" transport $raw_server "$w" "$s" "$z"
+    if part b; then
+        echo transport-raw
+        echo transport-ours
+    fi
+}
+run_step() {   # KEY
+    case $1 in
+        session-ours) run "$1" "${ours[@]}" session $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z" ;;
+        session-rsplib) run "$1" "$BENCH_BIN/echo-rsplib" rate $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z" ;;
+        session-raw) run "$1" "$BENCH_BIN/echo-raw" client 10.255.255.1:7601 "$w" "$s" "$z" raw-c-to-rspserver ;;
+        session-ourtransport) run "$1" "${ours[@]}" transport 10.255.255.1:7601 "$w" "$s" "$z" ;;
+        session-ours-hedge-*) run "$1" "${ours[@]}" session $BENCH_REGISTRAR $BENCH_POOL "$w" "$s" "$z" "hedge=${1#session-ours-hedge-}" ;;
+        transport-raw) run "$1" "$BENCH_BIN/echo-raw" client $raw_server "$w" "$s" "$z" raw-c ;;
+        transport-ours) run "$1" "${ours[@]}" transport $raw_server "$w" "$s" "$z" ;;
+    esac
+}
+for round in $(seq 1 "$BENCH_ROUNDS"); do
+    part a || part b || break
+    mapfile -t steps < <(round_steps)
+    if [ $((round % 2)) = 0 ]; then mapfile -t steps < <(printf '%s\n' "${steps[@]}" | tac); fi
+    bench_log "round $round: ${steps[*]}"
+    for step in "${steps[@]}"; do run_step "$step"; done
     # Ratios within the round (the drivers ran back to back): host load drifts between rounds.
     last() { local v=(${rates[$1]:-}); echo "${v[-1]:-0}"; }
     part a && r_session+=("$(ratio "$(last session-ours)" "$(last session-rsplib)")")
