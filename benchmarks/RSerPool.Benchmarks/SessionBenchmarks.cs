@@ -95,5 +95,7 @@ public class SessionBenchmarks
             Task.FromResult<IReadOnlyList<PoolElement>>([element]);
 
         public Task ReportUnreachableAsync(PoolElement element, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task RefillAsync(PoolHandle poolHandle, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -12,4 +12,10 @@ internal interface ISessionHost
 
     /// <summary>Reports an element as unreachable (rate-limited by the pool user).</summary>
     Task ReportUnreachableAsync(PoolElement element, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks a registrar for the pool again when the cached answer has fewer than two elements left
+    /// (reports drop the dead ones from it), so that the next failover finds a candidate in the cache.
+    /// </summary>
+    Task RefillAsync(PoolHandle poolHandle, CancellationToken cancellationToken);
 }

@@ -316,6 +316,25 @@ public sealed partial class PoolSession
         }
     }
 
+    /// <summary>Refills the pool user's cache after reports (<see cref="ISessionHost.RefillAsync"/>); a failure is logged, not thrown.</summary>
+    private async Task RefillAsync()
+    {
+        if (State == SessionState.Closed)
+        {
+            return;
+        }
+
+        try
+        {
+            await _host.RefillAsync(PoolHandle, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RSerPoolException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Only a head start for the next failover, which resolves by itself when the cache is short.
+            _logger.LogInformation("Could not refill the cached elements of '{PoolHandle}': {Reason}", PoolHandle, e.Message);
+        }
+    }
+
     /// <summary>Reports the element, after a probe when the follow-up asks for one.</summary>
     private Task RunFollowUpAsync(FollowUp followUp) =>
         followUp.Probe ? ProbeAndReportAsync(followUp.Element) : ReportAsync(followUp.Element, CancellationToken.None);

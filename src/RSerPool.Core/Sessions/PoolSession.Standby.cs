@@ -133,9 +133,18 @@ public sealed partial class PoolSession
             await RetireStandbyAsync(dead.Standby, dead.Failure).ConfigureAwait(false);
         }
 
+        bool reported = false;
         while (_followUps.TryDequeue(out FollowUp? followUp))
         {
             await RunFollowUpAsync(followUp).ConfigureAwait(false);
+            reported = true;
+        }
+
+        if (reported)
+        {
+            // The reports dropped the dead elements from the pool user's cache: the next failover
+            // should not have to wait for a resolution because of that.
+            await RefillAsync().ConfigureAwait(false);
         }
 
         if (standby)

@@ -43,6 +43,40 @@ public sealed class PoolSessionFailoverTests
     }
 
     [Fact]
+    public async Task AfterAFailoverItsReport_TheSessionAsksTheHostToRefillItsCache_OnceAndNotBefore()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Abort;
+        pool.Host.ReportGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        PoolSession session = await pool.OpenAsync();
+        await session.RequestAsync(Bytes("plain"), Idempotent).Within(); // A aborts: failover to B
+
+        Assert.Empty(pool.Host.Refills.Snapshot()); // the report is held: the refill comes after it
+        pool.Host.ReportGate.SetResult();
+        await pool.SettledReportsAsync();
+
+        Assert.Equal(new[] { pool.PoolHandle.ToString() }, pool.Host.Refills.Snapshot());
+        await session.RequestAsync(Bytes("again"), Idempotent).Within();
+        await pool.SettledReportsAsync();
+        Assert.Single(pool.Host.Refills.Snapshot()); // a call without a failover refills nothing
+    }
+
+    [Fact]
+    public async Task RefillFails_TheSessionGoesOn()
+    {
+        await using var pool = new SessionHarness();
+        pool.A.OnUserMessage = Behaviors.Abort;
+        pool.Host.RefillFailure = new RSerPoolException(PoolFailure.NoRegistrarReachable, "no registrar");
+        PoolSession session = await pool.OpenAsync();
+        await session.RequestAsync(Bytes("req"), Idempotent).Within();
+        await pool.SettledReportsAsync();
+
+        Assert.Single(pool.Host.Refills.Snapshot());
+        Assert.Equal("next", Text(await session.RequestAsync(Bytes("next"), Idempotent).Within()));
+        Assert.Equal(SessionState.Connected, session.State);
+    }
+
+    [Fact]
     public async Task ReportHeldUp_TheResendDoesNotWaitForIt_ReportSentLater()
     {
         await using var pool = new SessionHarness();

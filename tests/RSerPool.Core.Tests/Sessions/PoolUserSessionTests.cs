@@ -77,6 +77,26 @@ public sealed class PoolUserSessionTests
         Assert.Equal(new[] { first.Identifier }, reports);
     }
 
+    [Theory]
+    [InlineData(2, 2)] // the report leaves one element cached (the session's own): asked again
+    [InlineData(3, 1)] // two left: the next failover has a candidate, nothing to ask
+    public async Task Failover_RefillsTheCacheWhenTheReportLeftItShort(int elements, int resolutions)
+    {
+        await using var pool = new SessionHarness(elements: elements);
+        var registrar = new FakeRegistrar(pool.PoolHandle, pool.Elements);
+        await using PoolUser user = CreateUser(registrar, pool.Connector, new FakeTimeProvider());
+        await using PoolSession session = await user.ConnectAsync(pool.PoolHandle, Options).Within();
+        FakeElement first = pool.Elements.Single(e => e.Identifier == session.CurrentElement!.Identifier);
+        first.OnUserMessage = Behaviors.Abort;
+
+        SessionReply reply = await session.RequestAsync(Bytes("req"), new RequestOptions { Idempotent = true }).Within();
+        await registrar.Unreachable.WaitForCountAsync(1).Within();
+        await session.BackgroundWork.Within();
+
+        Assert.NotEqual(first.Identifier, reply.Element.Identifier);
+        Assert.Equal(resolutions, registrar.Resolutions.Count);
+    }
+
     [Fact]
     public async Task ConnectAsync_NothingReachable_ThrowsAndLeavesNothingOpen()
     {

@@ -68,6 +68,18 @@ internal sealed class FakeSessionHost : ISessionHost
         return Task.FromResult<IReadOnlyList<PoolElement>>(new[] { chosen });
     }
 
+    /// <summary>Pool handles whose cache the session asked to refill, in order.</summary>
+    public AsyncLog<string> Refills { get; } = new();
+
+    /// <summary>When set, every refill throws it.</summary>
+    public Exception? RefillFailure { get; set; }
+
+    public Task RefillAsync(PoolHandle poolHandle, CancellationToken cancellationToken)
+    {
+        Refills.Add(poolHandle.ToString());
+        return RefillFailure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
     /// <summary>When set, reports wait for it before they are recorded (a registrar association held by a resolution).</summary>
     public TaskCompletionSource? ReportGate { get; set; }
 
