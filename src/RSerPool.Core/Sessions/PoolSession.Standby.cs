@@ -133,17 +133,18 @@ public sealed partial class PoolSession
             await RetireStandbyAsync(dead.Standby, dead.Failure).ConfigureAwait(false);
         }
 
-        bool reported = false;
+        bool followedUp = false;
         while (_followUps.TryDequeue(out FollowUp? followUp))
         {
             await RunFollowUpAsync(followUp).ConfigureAwait(false);
-            reported = true;
+            followedUp = true;
         }
 
-        if (reported)
+        if (followedUp)
         {
-            // The reports dropped the dead elements from the pool user's cache: the next failover
-            // should not have to wait for a resolution because of that.
+            // Reports drop the dead elements from the pool user's cache (a probe that found its
+            // element alive drops nothing, so the refill asks only if the cache was short already):
+            // the next failover should not have to wait for a resolution because of that.
             await RefillAsync().ConfigureAwait(false);
         }
 
